@@ -1,0 +1,10 @@
+use thiserror::Error;
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum KeyshareError {
+    /// SSV accepts committees of 4, 7, 10 or 13 operators only.
+    #[error("committee size {0} is not supported by SSV (use 4, 7, 10 or 13)")]
+    CommitteeSize(usize),
+}
