@@ -1,0 +1,32 @@
+# The two commands of the quick start:
+#   make demo   the router end to end on local data / a local chain
+#   make test   installs the tools, then fmt, clippy, every test and cargo-deny
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help tools test demo fmt lint deny contracts
+
+help:
+	@echo "make demo   run the end-to-end demo on local data"
+	@echo "make test   install tools, then fmt --check, clippy, all tests, cargo-deny"
+
+tools:
+	scripts/install-tools.sh
+
+test:
+	scripts/test.sh
+
+demo:
+	scripts/demo.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+deny:
+	scripts/deny.sh
+
+contracts:
+	scripts/build-contracts.sh
