@@ -1,10 +1,141 @@
+use alloy_primitives::U256;
 use thiserror::Error;
 
+use crate::events::LogPosition;
+use crate::types::ClusterVersion;
+
 /// Everything that can go wrong in this crate.
-#[derive(Debug, Error, PartialEq, Eq)]
+///
+/// Variants that mirror a contract revert name it in their documentation, so a prediction of
+/// this crate can be matched with the revert the chain would give.
+#[derive(Debug, Error, PartialEq, Eq, Clone)]
 #[non_exhaustive]
 pub enum AccountingError {
-    /// Operator ids must be strictly ascending, as the contracts require.
+    /// Operator ids must be strictly ascending, as the contracts require
+    /// (`UnsortedOperatorsList` / `OperatorsListNotUnique`).
     #[error("operator ids must be sorted ascending without duplicates: {ids:?}")]
     UnsortedOperatorIds { ids: Vec<u64> },
+
+    /// A committee must have 4, 7, 10 or 13 operators (`InvalidOperatorIdsLength`).
+    #[error("committee size {size} is not one of 4, 7, 10, 13")]
+    InvalidCommitteeSize { size: usize },
+
+    /// An operator id that no `OperatorAdded` event (or seed) introduced (`OperatorDoesNotExist`).
+    #[error("operator {operator_id} is unknown")]
+    UnknownOperator { operator_id: u64 },
+
+    /// A second `OperatorAdded` for an id that already exists.
+    #[error("operator {operator_id} already exists")]
+    OperatorAlreadyExists { operator_id: u64 },
+
+    /// Validators cannot be added to a cluster that contains a removed operator.
+    #[error("operator {operator_id} was removed; the cluster cannot take new validators")]
+    OperatorRemoved { operator_id: u64 },
+
+    /// The cluster has no state at all (`ClusterDoesNotExists` / `ClusterDoesNotExist`).
+    #[error("no cluster for owner {owner} and operators {operator_ids:?}")]
+    UnknownCluster {
+        owner: alloy_primitives::Address,
+        operator_ids: Vec<u64>,
+    },
+
+    /// A log at or before the last applied position that is not a replay of an applied log:
+    /// logs must be applied in (block, transaction index, log index) order.
+    #[error("log at {position} is older than the state (last applied {last_applied})")]
+    StaleEvent {
+        position: LogPosition,
+        last_applied: LogPosition,
+    },
+
+    /// A log claims the position of an already applied, different log (a reorg that was not
+    /// rolled back first).
+    #[error("a different log was already applied at {position}")]
+    ConflictingLog { position: LogPosition },
+
+    /// Rolling back past the oldest block still kept in the undo journal.
+    #[error("cannot roll back to block {block}: history is only kept from block {oldest_kept}")]
+    RollbackTooDeep { block: u64, oldest_kept: u64 },
+
+    /// A computation at a block earlier than the snapshot it starts from.
+    #[error("block {block} is before the snapshot block {snapshot_block}")]
+    BlockBeforeSnapshot { block: u64, snapshot_block: u64 },
+
+    /// A cluster snapshot whose index is ahead of the current index (the contract would panic on
+    /// the subtraction): the snapshot does not belong to this operator/network state.
+    #[error("cluster {which} index {cluster_index} is ahead of the current index {current_index}")]
+    ClusterIndexAhead {
+        which: &'static str,
+        cluster_index: u64,
+        current_index: u64,
+    },
+
+    /// Checked arithmetic overflowed where the contract would panic (0x11).
+    #[error("arithmetic overflow computing {quantity}")]
+    ArithmeticOverflow { quantity: &'static str },
+
+    /// A fee or collateral that is not a multiple of the packing unit (`Max precision exceeded`
+    /// / `MaxPrecisionExceeded`).
+    #[error("{wei} wei is not a multiple of the packing unit {unit}")]
+    MaxPrecisionExceeded { wei: U256, unit: u64 },
+
+    /// A fee or collateral too large for a packed uint64 (`Max value exceeded`).
+    #[error("{wei} wei does not fit a packed uint64 with unit {unit}")]
+    MaxValueExceeded { wei: U256, unit: u64 },
+
+    /// The operation needs an active cluster (`ClusterIsLiquidated`).
+    #[error("the cluster is liquidated")]
+    ClusterLiquidated,
+
+    /// Reactivating a cluster that is active (`ClusterAlreadyEnabled`).
+    #[error("the cluster is already active")]
+    ClusterAlreadyActive,
+
+    /// The operation is not available for this cluster version (`IncorrectClusterVersion`).
+    #[error("operation needs a {expected:?} cluster, this one is {found:?}")]
+    IncorrectClusterVersion {
+        expected: ClusterVersion,
+        found: ClusterVersion,
+    },
+
+    /// The cluster would be liquidatable after the operation (`InsufficientBalance`).
+    #[error("balance {balance} wei is below the required {required} wei")]
+    InsufficientBalance { balance: U256, required: U256 },
+
+    /// A withdrawal larger than the settled balance (`InsufficientBalance`).
+    #[error("cannot withdraw {requested} wei from a balance of {available} wei")]
+    WithdrawExceedsBalance { requested: U256, available: U256 },
+
+    /// A third party tried to liquidate a healthy cluster (`ClusterNotLiquidatable`).
+    #[error("the cluster is not liquidatable")]
+    ClusterNotLiquidatable,
+
+    /// Removing more validators than the cluster has.
+    #[error("cannot remove {removing} validators from a cluster of {validator_count}")]
+    ValidatorCountUnderflow { validator_count: u32, removing: u32 },
+
+    /// Adding validators would overflow the uint32 validator count.
+    #[error("cannot add {adding} validators to a cluster of {validator_count}")]
+    ValidatorCountOverflow { validator_count: u32, adding: u32 },
+
+    /// An effective balance outside `32·V ..= 2048·V` ETH (`EBBelowMinimum` / `EBExceedsMaximum`).
+    #[error(
+        "effective balance {effective_balance} ETH is outside 32..=2048 ETH for {validator_count} validators"
+    )]
+    EffectiveBalanceOutOfRange {
+        effective_balance: u32,
+        validator_count: u32,
+    },
+
+    /// The cluster is liquidatable (or will be) before the planned transaction can land.
+    #[error(
+        "the cluster becomes liquidatable at block {liquidation_block}, before the latest landing block {landing_block}"
+    )]
+    LiquidatableBeforeInclusion {
+        liquidation_block: u64,
+        landing_block: u64,
+    },
+
+    /// An amount too large to be shown as a decimal.
+    #[error("{wei} wei is too large to format")]
+    AmountTooLarge { wei: U256 },
 }
