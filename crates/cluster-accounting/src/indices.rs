@@ -22,12 +22,12 @@ pub struct ClusterIndices {
 }
 
 impl ClusterIndices {
-    /// Indices at `block` for `operators` (the cluster's operators, any order) in the fee token
-    /// of `version`.
-    pub fn compute(
+    /// Indices at `block` for `operators` (the cluster's operators, any order; a slice, a
+    /// `Vec` or any iterator of references) in the fee token of `version`.
+    pub fn compute<'a>(
         version: ClusterVersion,
         block: u64,
-        operators: &[OperatorState],
+        operators: impl IntoIterator<Item = &'a OperatorState>,
         network: &NetworkState,
     ) -> Result<Self, AccountingError> {
         let mut operator_index = 0u64;

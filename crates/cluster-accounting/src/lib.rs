@@ -52,6 +52,7 @@ pub mod eth;
 mod events;
 mod id;
 mod indices;
+mod ledger;
 pub mod legacy;
 mod types;
 
@@ -59,6 +60,10 @@ pub use error::AccountingError;
 pub use events::{Event, Log, LogPosition};
 pub use id::{cluster_id, validate_operator_ids};
 pub use indices::ClusterIndices;
+pub use ledger::{
+    Applied, ClusterRecord, DEFAULT_REORG_DEPTH, Ledger, LedgerBuilder, MAINNET_V2_UPGRADE_BLOCK,
+    balance_of,
+};
 pub use types::{
     Cluster, ClusterState, ClusterVersion, ETH_PACKING, FeeSnapshot, LiquidationParams,
     NetworkState, OperatorState, SSV_PACKING, VUNITS_PER_VALIDATOR, VUnits, eb_to_vunits,
