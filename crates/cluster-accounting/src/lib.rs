@@ -54,6 +54,8 @@ mod id;
 mod indices;
 mod ledger;
 pub mod legacy;
+mod money;
+mod plan;
 mod types;
 
 pub use error::AccountingError;
@@ -63,6 +65,11 @@ pub use indices::ClusterIndices;
 pub use ledger::{
     Applied, ClusterRecord, DEFAULT_REORG_DEPTH, Ledger, LedgerBuilder, MAINNET_V2_UPGRADE_BLOCK,
     balance_of,
+};
+pub use money::{BLOCKS_PER_DAY, TOKEN_DECIMALS, blocks_to_days, format_amount, wei_to_decimal};
+pub use plan::{
+    Action, Horizon, Plan, Runway, TopUp, TopUpPolicy, deposit_for_runway, is_liquidatable, plan,
+    runway,
 };
 pub use types::{
     Cluster, ClusterState, ClusterVersion, ETH_PACKING, FeeSnapshot, LiquidationParams,
