@@ -1,10 +1,138 @@
+use std::path::PathBuf;
+
 use thiserror::Error;
 
-/// Everything that can go wrong in this crate.
+/// Everything that can go wrong in this crate. Messages name the offending input but never
+/// contain secrets (mnemonic words, keys, passwords).
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum KeygenError {
     /// A network name that is not in the table and was not given as a custom network.
     #[error("unknown network {name:?}; known networks: {known}")]
     UnknownNetwork { name: String, known: String },
+
+    /// A custom network definition that cannot be used.
+    #[error("invalid custom network {name:?}: {reason}")]
+    InvalidNetwork { name: String, reason: String },
+
+    /// The mnemonic does not have 12, 15, 18, 21 or 24 words.
+    #[error("mnemonic has {count} words; expected 12, 15, 18, 21 or 24")]
+    MnemonicWordCount { count: usize },
+
+    /// A word not in the English BIP-39 list (the word itself is not repeated: it is secret).
+    #[error("mnemonic word {position} is not in the English BIP-39 word list")]
+    MnemonicUnknownWord { position: usize },
+
+    /// All words are valid but the BIP-39 checksum does not match.
+    #[error("mnemonic checksum does not match: a word is wrong or the words are out of order")]
+    MnemonicChecksum,
+
+    /// The operating system's random number generator failed.
+    #[error("OS random number generator failed: {source}")]
+    Entropy { source: getrandom::Error },
+
+    /// A malformed EIP-2334 path.
+    #[error("invalid derivation path {path:?}: {reason}")]
+    InvalidPath { path: String, reason: String },
+
+    /// EIP-2333 needs a seed of at least 32 bytes.
+    #[error("seed has {len} bytes; EIP-2333 needs at least 32")]
+    SeedTooShort { len: usize },
+
+    /// Secret key bytes that are not a valid BLS scalar.
+    #[error(
+        "invalid BLS secret key ({len} bytes): must be 32 bytes, non-zero and below the group order"
+    )]
+    InvalidSecretKey { len: usize },
+
+    /// Public key bytes that are not a valid compressed G1 point.
+    #[error("invalid BLS public key ({len} bytes): {reason}")]
+    InvalidPublicKey { len: usize, reason: &'static str },
+
+    /// Signature bytes that are not a valid compressed G2 point.
+    #[error("invalid BLS signature ({len} bytes): {reason}")]
+    InvalidSignature { len: usize, reason: &'static str },
+
+    /// A keystore or store file that is not valid JSON of the expected shape.
+    #[error("keystore JSON is corrupted: {source}")]
+    KeystoreJson { source: serde_json::Error },
+
+    /// A keystore field with a bad value.
+    #[error("keystore field {field} is invalid: {reason}")]
+    KeystoreField { field: &'static str, reason: String },
+
+    /// Only EIP-2335 version 4 exists.
+    #[error("keystore version {version} is not supported; expected 4")]
+    KeystoreVersion { version: u32 },
+
+    /// A KDF other than scrypt or PBKDF2-HMAC-SHA256.
+    #[error("unsupported keystore KDF {function:?}; supported: scrypt, pbkdf2 (hmac-sha256)")]
+    UnsupportedKdf { function: String },
+
+    /// A cipher other than AES-128-CTR.
+    #[error("unsupported keystore cipher {function:?}; supported: aes-128-ctr")]
+    UnsupportedCipher { function: String },
+
+    /// A checksum other than SHA-256.
+    #[error("unsupported keystore checksum {function:?}; supported: sha256")]
+    UnsupportedChecksum { function: String },
+
+    /// KDF parameters out of range.
+    #[error("invalid KDF parameters: {reason}")]
+    InvalidKdfParams { reason: &'static str },
+
+    /// The keystore checksum does not match: the password is wrong (or the file was altered).
+    #[error("wrong password: the keystore checksum does not match")]
+    WrongPassword,
+
+    /// The decrypted key does not belong to the public key stored next to it.
+    #[error("keystore pubkey {stored} does not match the decrypted key's pubkey {derived}")]
+    KeystorePubkeyMismatch { stored: String, derived: String },
+
+    /// A withdrawal address that cannot be used.
+    #[error("invalid withdrawal address {input:?}: {reason}")]
+    InvalidAddress { input: String, reason: &'static str },
+
+    /// Withdrawal credentials with an unknown prefix or non-zero padding.
+    #[error("invalid withdrawal credentials 0x{credentials} (prefix 0x{prefix:02x})")]
+    InvalidWithdrawalCredentials { credentials: String, prefix: u8 },
+
+    /// A deposit amount outside the range the deposit contract and tool accept.
+    #[error("deposit amount {amount_gwei} gwei is outside {min_gwei}..={max_gwei} gwei")]
+    DepositAmount {
+        amount_gwei: u64,
+        min_gwei: u64,
+        max_gwei: u64,
+    },
+
+    /// `start + count` overflows the 32-bit key index.
+    #[error("key indices {start}..{start}+{count} overflow 32 bits")]
+    IndexRange { start: u32, count: u32 },
+
+    /// A deposit whose roots or signature do not check out.
+    #[error("deposit for {pubkey}: {what} does not verify")]
+    DepositVerification { pubkey: String, what: &'static str },
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// An error about the contents of a file.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        path: PathBuf,
+        source: Box<KeygenError>,
+    },
+}
+
+impl KeygenError {
+    pub(crate) fn in_file(self, path: &std::path::Path) -> Self {
+        Self::InFile {
+            path: path.to_owned(),
+            source: Box::new(self),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use std::str::FromStr;
 
 use crate::KeygenError;
+use crate::wire::NetworkConfig;
 
 /// One Ethereum network: what deposit data, exits and the contracts need to know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +109,59 @@ impl Network {
                 known: Self::known_names().collect::<Vec<_>>().join(", "),
             })
     }
+
+    /// A network that is not built in (a local devnet), from configuration. The name must not
+    /// shadow a built-in network; fork versions are 4 bytes and the root 32 bytes, in hex.
+    pub fn custom(config: &NetworkConfig) -> Result<Self, KeygenError> {
+        let bad = |reason: String| KeygenError::InvalidNetwork {
+            name: config.name.clone(),
+            reason,
+        };
+        let name = config.name.trim();
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(bad("the name must be one non-empty word".to_owned()));
+        }
+        if Self::known_names().any(|k| k.eq_ignore_ascii_case(name)) {
+            return Err(bad("the name is taken by a built-in network".to_owned()));
+        }
+        Ok(Network {
+            name: name.to_owned(),
+            chain_id: config.chain_id,
+            genesis_fork_version: fixed_hex("genesis_fork_version", &config.genesis_fork_version)
+                .map_err(&bad)?,
+            capella_fork_version: fixed_hex("capella_fork_version", &config.capella_fork_version)
+                .map_err(&bad)?,
+            genesis_validators_root: fixed_hex(
+                "genesis_validators_root",
+                &config.genesis_validators_root,
+            )
+            .map_err(&bad)?,
+        })
+    }
+
+    /// A built-in network, or one of `custom` with that name (case-insensitive).
+    pub fn resolve(name: &str, custom: &[Network]) -> Result<Self, KeygenError> {
+        if let Some(n) = custom.iter().find(|n| n.name.eq_ignore_ascii_case(name)) {
+            return Ok(n.clone());
+        }
+        Self::by_name(name).map_err(|err| match err {
+            KeygenError::UnknownNetwork { name, known } if !custom.is_empty() => {
+                let extra: Vec<&str> = custom.iter().map(|n| n.name.as_str()).collect();
+                KeygenError::UnknownNetwork {
+                    name,
+                    known: format!("{known}, {}", extra.join(", ")),
+                }
+            }
+            other => other,
+        })
+    }
+}
+
+fn fixed_hex<const N: usize>(field: &str, value: &str) -> Result<[u8; N], String> {
+    let digits = value.strip_prefix("0x").unwrap_or(value);
+    let bytes = hex::decode(digits).map_err(|err| format!("{field} is not hex: {err}"))?;
+    <[u8; N]>::try_from(bytes.as_slice())
+        .map_err(|_| format!("{field} has {} bytes, expected {N}", bytes.len()))
 }
 
 impl FromStr for Network {
@@ -143,6 +197,79 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("\"goerli\""), "{msg}");
         assert!(msg.contains("mainnet"), "{msg}");
+    }
+
+    fn devnet() -> NetworkConfig {
+        NetworkConfig {
+            name: "devnet".to_owned(),
+            chain_id: 31_337,
+            genesis_fork_version: "0x10000038".to_owned(),
+            capella_fork_version: "40000038".to_owned(),
+            genesis_validators_root: format!("0x{}", "ab".repeat(32)),
+        }
+    }
+
+    #[test]
+    fn custom_network_from_config() {
+        let n = Network::custom(&devnet()).unwrap();
+        assert_eq!(n.genesis_fork_version, [0x10, 0, 0, 0x38]);
+        assert_eq!(n.capella_fork_version, [0x40, 0, 0, 0x38]);
+        assert_eq!(n.genesis_validators_root, [0xab; 32]);
+        let resolved = Network::resolve("DEVNET", std::slice::from_ref(&n)).unwrap();
+        assert_eq!(resolved, n);
+        assert_eq!(Network::resolve("hoodi", &[n]).unwrap().chain_id, 560_048);
+    }
+
+    #[test]
+    fn custom_network_errors_name_the_field() {
+        let mut c = devnet();
+        c.genesis_fork_version = "0x100000".to_owned();
+        let msg = Network::custom(&c).unwrap_err().to_string();
+        assert!(msg.contains("genesis_fork_version has 3 bytes"), "{msg}");
+        let mut c = devnet();
+        c.genesis_validators_root = "zz".to_owned();
+        let msg = Network::custom(&c).unwrap_err().to_string();
+        assert!(msg.contains("genesis_validators_root is not hex"), "{msg}");
+        let mut c = devnet();
+        c.name = "Mainnet".to_owned();
+        let msg = Network::custom(&c).unwrap_err().to_string();
+        assert!(msg.contains("built-in"), "{msg}");
+        let n = Network::custom(&devnet()).unwrap();
+        let msg = Network::resolve("kiln", &[n]).unwrap_err().to_string();
+        assert!(msg.contains("\"kiln\"") && msg.contains("devnet"), "{msg}");
+    }
+
+    #[test]
+    fn capella_versions_and_roots_match_the_deposit_tool() {
+        // ethstaker-deposit 1.3.1 settings.py (EXIT_FORK_VERSION, GENESIS_VALIDATORS_ROOT);
+        // holesky from the shared spec §9.1 devnet setting.
+        let cases = [
+            (
+                "mainnet",
+                "03000000",
+                "4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95",
+            ),
+            (
+                "hoodi",
+                "40000910",
+                "212f13fc4df078b6cb7db228f1c8307566dcecf900867401a92023d7ba99cb5f",
+            ),
+            (
+                "sepolia",
+                "90000072",
+                "d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078",
+            ),
+            (
+                "holesky",
+                "04017000",
+                "9143aa7c615a7f7115e2b6aac319c03529df8242ae705fba9df39b79c59fa8b1",
+            ),
+        ];
+        for (name, capella, root) in cases {
+            let n = Network::by_name(name).unwrap();
+            assert_eq!(hex::encode(n.capella_fork_version), capella, "{name}");
+            assert_eq!(hex::encode(n.genesis_validators_root), root, "{name}");
+        }
     }
 
     #[test]
