@@ -1,10 +1,185 @@
 use thiserror::Error;
 
-/// Everything that can go wrong in this crate.
+/// Everything that can go wrong in this crate. No variant ever carries secret material.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum KeyshareError {
     /// SSV accepts committees of 4, 7, 10 or 13 operators only.
     #[error("committee size {0} is not supported by SSV (use 4, 7, 10 or 13)")]
     CommitteeSize(usize),
+
+    /// The contract requires operator ids in strictly ascending order.
+    #[error("operator ids must be sorted ascending, got {ids:?}")]
+    UnsortedOperatorIds { ids: Vec<u64> },
+
+    /// An operator id appears twice.
+    #[error("operator id {0} appears more than once")]
+    DuplicateOperatorId(u64),
+
+    /// Operator id 0 would be the x-coordinate of the secret itself.
+    #[error("operator id 0 is not valid (x = 0 is the validator secret)")]
+    ZeroOperatorId,
+
+    /// Two operators share one RSA key.
+    #[error("operators {first} and {second} have the same RSA public key")]
+    DuplicateOperatorKey { first: u64, second: u64 },
+
+    /// An operator's public key could not be used; `source` says why.
+    #[error("operator {id}: {source}")]
+    Operator {
+        id: u64,
+        #[source]
+        source: Box<KeyshareError>,
+    },
+
+    /// The operator key is not valid base64.
+    #[error("operator key is not valid base64: {0}")]
+    OperatorKeyBase64(#[source] base64::DecodeError),
+
+    /// The base64 text does not decode to a PEM document.
+    #[error("operator key is not a PEM document: {0}")]
+    OperatorKeyPem(#[source] rsa::pkcs8::der::pem::Error),
+
+    /// The PEM label is neither `RSA PUBLIC KEY` nor `PUBLIC KEY`.
+    #[error("operator key PEM label is {0:?}, expected \"RSA PUBLIC KEY\"")]
+    OperatorKeyLabel(String),
+
+    /// The PEM body is neither an SPKI nor a PKCS#1 RSA public key.
+    #[error("operator key body is neither SPKI ({spki}) nor PKCS#1 ({pkcs1})")]
+    OperatorKeyDer {
+        spki: rsa::pkcs8::spki::Error,
+        pkcs1: rsa::pkcs1::Error,
+    },
+
+    /// SSV nodes expect 256-byte ciphertexts, so only RSA-2048 keys work.
+    #[error("operator key is {bits}-bit RSA; SSV requires 2048-bit keys")]
+    OperatorKeySize { bits: usize },
+
+    /// RSA encryption failed.
+    #[error("RSA encryption failed: {0}")]
+    Encrypt(#[source] rsa::Error),
+
+    /// An operator private key could not be parsed.
+    #[error("operator private key is neither PKCS#1 ({pkcs1}) nor PKCS#8 ({pkcs8}) PEM")]
+    OperatorPrivateKeyPem {
+        pkcs1: rsa::pkcs1::Error,
+        pkcs8: rsa::pkcs8::Error,
+    },
+
+    /// The EIP-2335 wrapper around an operator private key is malformed.
+    #[error("operator key keystore: {0}")]
+    KeystoreFormat(String),
+
+    /// The keystore's checksum does not match: almost always a wrong password.
+    #[error("operator key keystore checksum mismatch (wrong password?)")]
+    KeystoreChecksum,
+
+    /// A ciphertext in sharesData could not be decrypted.
+    #[error("operator {operator_id}: RSA decryption failed: {source}")]
+    Decrypt {
+        operator_id: u64,
+        #[source]
+        source: rsa::Error,
+    },
+
+    /// The decrypted share is not `0x` + 64 hex digits or 64 hex digits.
+    #[error("operator {operator_id}: decrypted share is not 64 hex digits (with or without 0x)")]
+    SharePlaintext { operator_id: u64 },
+
+    /// A share or secret scalar is zero or not below the field modulus r.
+    #[error("{what} is not a valid BLS12-381 secret (must be non-zero and below r)")]
+    InvalidScalar { what: &'static str },
+
+    /// The decrypted share does not belong to the share public key in sharesData.
+    #[error("operator {operator_id}: decrypted share does not match its share public key")]
+    ShareMismatch { operator_id: u64 },
+
+    /// A 48-byte value is not a valid compressed G1 point in the prime-order subgroup.
+    #[error("{what} 0x{hex} is not a valid BLS12-381 G1 public key")]
+    InvalidPublicKey { what: String, hex: String },
+
+    /// `data.publicKey` and `payload.publicKey` differ.
+    #[error("data.publicKey {data} differs from payload.publicKey {payload}")]
+    PublicKeyMismatch { data: String, payload: String },
+
+    /// sharesData must be 96 + 304·n bytes.
+    #[error("sharesData is {actual} bytes; {operators} operators need {expected}")]
+    SharesDataLength {
+        operators: usize,
+        expected: usize,
+        actual: usize,
+    },
+
+    /// `data.operators` ids differ from `payload.operatorIds`.
+    #[error("data.operators ids {data:?} differ from payload.operatorIds {payload:?}")]
+    OperatorIdsMismatch { data: Vec<u64>, payload: Vec<u64> },
+
+    /// The ownership signature does not verify for this owner and nonce.
+    #[error("ownership signature does not verify for {owner}:{nonce}")]
+    Signature { owner: String, nonce: u64 },
+
+    /// The file names another owner than the one expected.
+    #[error("owner is {found}, expected {expected}")]
+    OwnerMismatch { expected: String, found: String },
+
+    /// The file uses another nonce than the one expected.
+    #[error("owner nonce is {found}, expected {expected}")]
+    NonceMismatch { expected: u64, found: u64 },
+
+    /// The owner address is not 20 bytes of hex.
+    #[error("owner address {0:?} is not a 20-byte hex address")]
+    OwnerAddress(String),
+
+    /// Share public keys do not lie on one polynomial through the validator public key.
+    #[error("share public keys do not interpolate to the validator public key{}", at_operator(*.operator_id))]
+    Interpolation { operator_id: Option<u64> },
+
+    /// Too few shares to recombine.
+    #[error("{have} shares given, {need} needed")]
+    NotEnoughShares { have: usize, need: usize },
+
+    /// The keyshares file has a version this crate does not read.
+    #[error("keyshares version {0:?} is not supported (read: v1.1.x, v1.2.0)")]
+    UnsupportedVersion(String),
+
+    /// The keyshares file has no validators in it.
+    #[error("keyshares file contains no validators")]
+    EmptyFile,
+
+    /// The JSON does not have the keyshares structure.
+    #[error("keyshares JSON: {0}")]
+    Json(#[from] serde_json::Error),
+
+    /// A hex field is malformed.
+    #[error("{field} is not valid 0x-hex: {source}")]
+    Hex {
+        field: &'static str,
+        #[source]
+        source: hex::FromHexError,
+    },
+
+    /// A hex field has the wrong length.
+    #[error("{field} is {actual} bytes, expected {expected}")]
+    FieldLength {
+        field: &'static str,
+        expected: usize,
+        actual: usize,
+    },
+
+    /// The operating system's random number generator failed.
+    #[error("random number generator failed: {0}")]
+    Random(getrandom::Error),
+
+    /// A bulk split needs at least one validator key.
+    #[error("no validator keys given")]
+    NoValidators,
+
+    /// The nonce of the last validator would overflow u64.
+    #[error("nonce {base} + {count} validators overflows")]
+    NonceOverflow { base: u64, count: usize },
+}
+
+fn at_operator(id: Option<u64>) -> String {
+    id.map(|id| format!(" (operator {id} is off the polynomial)"))
+        .unwrap_or_default()
 }
