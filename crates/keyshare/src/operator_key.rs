@@ -30,9 +30,13 @@ impl OperatorPublicKey {
         let pem_text = BASE64
             .decode(encoded.trim())
             .map_err(KeyshareError::OperatorKeyBase64)?;
-        let (label, der) = pem::decode_vec(&pem_text).map_err(KeyshareError::OperatorKeyPem)?;
+        let (label, der) = match pem::decode_vec(&pem_text) {
+            Ok((label, der)) => (label.to_owned(), der),
+            // Go's pem.Decode (what SSV nodes use) accepts any line length; so do we.
+            Err(strict) => lenient_pem(&pem_text).ok_or(KeyshareError::OperatorKeyPem(strict))?,
+        };
         if label != "RSA PUBLIC KEY" && label != "PUBLIC KEY" {
-            return Err(KeyshareError::OperatorKeyLabel(label.to_owned()));
+            return Err(KeyshareError::OperatorKeyLabel(label));
         }
         let key = match rsa::PublicKey::from_public_key_der(&der) {
             Ok(key) => key,
@@ -104,6 +108,17 @@ impl OperatorPublicKey {
                 actual: ct.len(),
             })
     }
+}
+
+/// PEM with arbitrary line lengths: `-----BEGIN L-----`, base64 body, `-----END L-----`.
+fn lenient_pem(text: &[u8]) -> Option<(String, Vec<u8>)> {
+    let text = std::str::from_utf8(text).ok()?.trim();
+    let rest = text.strip_prefix("-----BEGIN ")?;
+    let (label, rest) = rest.split_once("-----")?;
+    let body = rest.strip_suffix(&format!("-----END {label}-----"))?;
+    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let der = BASE64.decode(compact).ok()?;
+    Some((label.to_owned(), der))
 }
 
 impl fmt::Debug for OperatorPublicKey {
