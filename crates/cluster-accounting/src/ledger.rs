@@ -1,7 +1,8 @@
 //! Accounting state rebuilt from decoded events, with replay protection and reorg rollback.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
+use alloy_primitives::map::HashMap;
 use alloy_primitives::{Address, U256};
 
 use crate::AccountingError;
@@ -114,9 +115,9 @@ impl LedgerBuilder {
             reorg_depth: self.reorg_depth,
             operators: self.operators.into_iter().map(|o| (o.id, o)).collect(),
             network: self.network,
-            clusters: HashMap::new(),
-            nonces: HashMap::new(),
-            fee_recipients: HashMap::new(),
+            clusters: HashMap::default(),
+            nonces: HashMap::default(),
+            fee_recipients: HashMap::default(),
             last: None,
             journal: VecDeque::new(),
             history_from: 0,
@@ -456,10 +457,13 @@ impl Ledger {
         {
             return Err(AccountingError::UnknownOperator { operator_id });
         }
-        let previous = self.cluster(owner, operator_ids).copied();
+        let new_cluster_version = self.version_at(position.block);
+        let by_ids = self.clusters.entry(owner).or_default();
+        let slot = by_ids.get_mut(operator_ids);
+        let previous = slot.as_deref().copied();
         let mut state = previous.map_or(
             ClusterState {
-                version: self.version_at(position.block),
+                version: new_cluster_version,
                 cluster: Cluster::NEW,
                 vunits: VUnits::Implicit,
             },
@@ -473,6 +477,7 @@ impl Ledger {
             // Legacy clusters always have implicit vUnits, so this only moves ETH clusters.
             Event::ValidatorAdded { .. } => {
                 state.vunits = explicit(state.vunits, |u| u.saturating_add(VUNITS_PER_VALIDATOR));
+                *self.nonces.entry(owner).or_insert(0) += 1;
             }
             Event::ValidatorRemoved { .. } => {
                 state.vunits = if cluster.validator_count == 0 {
@@ -493,15 +498,11 @@ impl Ledger {
             _ => {}
         }
         state.cluster = *cluster;
-        if matches!(event, Event::ValidatorAdded { .. }) {
-            *self.nonces.entry(owner).or_insert(0) += 1;
-        }
         let record = ClusterRecord {
             state,
             updated_at: position,
         };
-        let by_ids = self.clusters.entry(owner).or_default();
-        if let Some(slot) = by_ids.get_mut(operator_ids) {
+        if let Some(slot) = slot {
             *slot = record;
         } else {
             by_ids.insert(operator_ids.to_vec(), record);
