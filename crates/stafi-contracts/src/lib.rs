@@ -1,17 +1,35 @@
 //! Typed bindings of StaFi's and SSV Network's contracts.
 //!
-//! StaFi resolves its contracts through `StafiStorage.getAddress(key)`, where the key is
-//! `keccak256("contract.address" ‖ name)`:
+//! * alloy `sol!` bindings from the JSON ABIs in `abi/` ([`stafi_super_node`], [`ssv_network`], …);
+//! * StaFi addresses resolved through StafiStorage keys `keccak256("contract.address" ‖ name)`
+//!   ([`storage_key`], [`StafiAddresses::resolve`]);
+//! * reverts decoded into named errors that carry the call and the cluster ([`ContractsError`],
+//!   [`RevertReason`]);
+//! * SSV Network presets for mainnet and hoodi ([`Network`]).
 //!
 //! ```
-//! use stafi_contracts::storage_key;
+//! use stafi_contracts::{ContractsError, Network, RevertReason, storage_key};
 //!
 //! let key = storage_key("stafiSuperNode");
 //! assert_eq!(key, alloy::primitives::keccak256(b"contract.addressstafiSuperNode"));
+//!
+//! let mainnet: Network = "mainnet".parse()?;
+//! assert_eq!(mainnet.ssv().chain_id, 1);
+//!
+//! // 0x12e04c87 is the selector of IncorrectClusterState()
+//! let reason = RevertReason::decode(&alloy::hex!("12e04c87"));
+//! assert_eq!(reason.name(), Some("IncorrectClusterState"));
+//! # Ok::<(), ContractsError>(())
 //! ```
 
+mod bindings;
 mod error;
+mod presets;
 mod storage;
+mod views;
 
-pub use error::ContractsError;
-pub use storage::storage_key;
+pub use bindings::*;
+pub use error::{ClusterRef, ContractsError, RevertReason};
+pub use presets::{Network, SsvDeployment};
+pub use storage::{StafiAddresses, storage_key};
+pub use views::{cluster_balance, first_word};

@@ -1,4 +1,8 @@
-use alloy::primitives::{B256, keccak256};
+use alloy::primitives::{Address, B256, keccak256};
+use alloy::providers::Provider;
+
+use crate::ContractsError;
+use crate::bindings::stafi_storage::StafiStorage;
 
 /// The StafiStorage key of a contract's address: `keccak256(abi.encodePacked("contract.address", name))`.
 pub fn storage_key(contract_name: &str) -> B256 {
@@ -8,13 +12,73 @@ pub fn storage_key(contract_name: &str) -> B256 {
     keccak256(buf)
 }
 
+/// The StaFi contracts the router uses, as registered in StafiStorage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StafiAddresses {
+    pub super_node: Address,
+    pub user_deposit: Address,
+    pub network_settings: Address,
+    pub withdraw: Address,
+    pub super_node_fee_pool: Address,
+}
+
+impl StafiAddresses {
+    /// StafiStorage names of the contracts, in field order.
+    pub const NAMES: [&'static str; 5] = [
+        "stafiSuperNode",
+        "stafiUserDeposit",
+        "stafiNetworkSettings",
+        "stafiWithdraw",
+        "stafiSuperNodeFeePool",
+    ];
+
+    /// Reads every address from StafiStorage; a zero address is [`ContractsError::UnregisteredContract`].
+    pub async fn resolve<P: Provider>(
+        provider: P,
+        storage: Address,
+    ) -> Result<Self, ContractsError> {
+        let storage = StafiStorage::new(storage, provider);
+        let mut found = [Address::ZERO; 5];
+        for (slot, name) in found.iter_mut().zip(Self::NAMES) {
+            let address = storage
+                .getAddress(storage_key(name))
+                .call()
+                .await
+                .map_err(|e| ContractsError::from_call("StafiStorage.getAddress", None, e))?;
+            if address.is_zero() {
+                return Err(ContractsError::UnregisteredContract {
+                    name: name.to_owned(),
+                });
+            }
+            *slot = address;
+        }
+        let [
+            super_node,
+            user_deposit,
+            network_settings,
+            withdraw,
+            super_node_fee_pool,
+        ] = found;
+        Ok(Self {
+            super_node,
+            user_deposit,
+            network_settings,
+            withdraw,
+            super_node_fee_pool,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn different_names_give_different_keys() {
-        assert_ne!(storage_key("stafiSuperNode"), storage_key("stafiUserDeposit"));
+        assert_ne!(
+            storage_key("stafiSuperNode"),
+            storage_key("stafiUserDeposit")
+        );
         assert_eq!(storage_key("a"), keccak256(b"contract.addressa"));
     }
 }
