@@ -41,7 +41,7 @@ impl fmt::Display for LogPosition {
 }
 
 /// One decoded log with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Log {
     /// Position in the chain.
     pub position: LogPosition,
@@ -51,7 +51,7 @@ pub struct Log {
 
 /// The SSVNetwork events that move accounting state. Fees are in wei as emitted; cluster events
 /// carry the cluster tuple *after* the operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Event {
     /// `OperatorAdded(uint64 indexed operatorId, address indexed owner, bytes publicKey, uint256 fee)`.

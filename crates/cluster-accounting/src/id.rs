@@ -1,6 +1,7 @@
 use alloy_primitives::{Address, B256, keccak256};
 
 use crate::AccountingError;
+use crate::types::Cluster;
 
 /// Checks operator ids as `registerValidator` does: strictly ascending and a committee size of
 /// 4, 7, 10 or 13 (`4 <= n <= 13 && n % 3 == 1`).
@@ -35,6 +36,19 @@ pub fn cluster_id(owner: Address, operator_ids: &[u64]) -> Result<B256, Accounti
     Ok(keccak256(&buf))
 }
 
+/// What the contract stores for a cluster (`hashClusterData`): keccak256 of the 53-byte
+/// `abi.encodePacked(uint32 validatorCount, uint64 networkFeeIndex, uint64 index,
+/// uint256 balance, bool active)` — note the field order differs from the tuple.
+pub fn cluster_data_hash(cluster: &Cluster) -> B256 {
+    let mut buf = [0u8; 53];
+    buf[..4].copy_from_slice(&cluster.validator_count.to_be_bytes());
+    buf[4..12].copy_from_slice(&cluster.network_fee_index.to_be_bytes());
+    buf[12..20].copy_from_slice(&cluster.index.to_be_bytes());
+    buf[20..52].copy_from_slice(&cluster.balance.to_be_bytes::<32>());
+    buf[52] = u8::from(cluster.active);
+    keccak256(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +64,32 @@ mod tests {
         assert_eq!(
             cluster_id(owner, &[1, 2, 3, 4]).unwrap(),
             keccak256(&expected)
+        );
+    }
+
+    #[test]
+    fn spec_section_1_worked_example() {
+        // Owner 0x7099…79C8, ids [1,2,3,4], tuple (1, 300, 2200, true, 504000000000000):
+        // id 0x7e4da62e…aa06e3, data hash 0x6e3fbceb…236eb6 (ssv-contracts.md §1).
+        let owner: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+            .parse()
+            .unwrap();
+        let id = cluster_id(owner, &[1, 2, 3, 4]).unwrap().to_string();
+        assert!(
+            id.starts_with("0x7e4da62e") && id.ends_with("aa06e3"),
+            "{id}"
+        );
+        let cluster = Cluster {
+            validator_count: 1,
+            network_fee_index: 300,
+            index: 2200,
+            active: true,
+            balance: alloy_primitives::U256::from(504_000_000_000_000u64),
+        };
+        let hash = cluster_data_hash(&cluster).to_string();
+        assert!(
+            hash.starts_with("0x6e3fbceb") && hash.ends_with("236eb6"),
+            "{hash}"
         );
     }
 

@@ -1,16 +1,17 @@
 //! Accounting state rebuilt from decoded events, with replay protection and reorg rollback.
 
 use std::collections::VecDeque;
+use std::hash::BuildHasher;
 
 use alloy_primitives::map::HashMap;
+use alloy_primitives::map::foldhash::fast::FixedState;
 use alloy_primitives::{Address, U256};
 
 use crate::AccountingError;
-use crate::eth::{self, EthCluster};
 use crate::events::{Event, Log, LogPosition};
 use crate::id::validate_operator_ids;
 use crate::indices::ClusterIndices;
-use crate::legacy;
+use crate::plan::{balance_of, is_liquidatable};
 use crate::types::{
     Cluster, ClusterState, ClusterVersion, FeeSnapshot, LiquidationParams, NetworkState,
     OperatorState, VUNITS_PER_VALIDATOR, VUnits,
@@ -41,18 +42,48 @@ pub enum Applied {
     Duplicate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Undo {
-    Operator(Option<OperatorState>),
-    Network(NetworkState),
-    Cluster(Option<ClusterRecord>),
-    FeeRecipient(Option<Address>),
+/// Seed of the log fingerprints kept for replay detection (fixed, so ledgers compare equal).
+const FINGERPRINT_SEED: u64 = 0x5353_565f_4c4f_4753;
+
+fn fingerprint(log: &Log) -> u64 {
+    FixedState::with_seed(FINGERPRINT_SEED).hash_one(log)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to undo one applied log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undo {
+    OperatorAdded(u64),
+    Operator(OperatorState),
+    Network(NetworkState),
+    Cluster {
+        slot: usize,
+        /// `None` when the log created the cluster (always the newest slot).
+        previous: Option<ClusterRecord>,
+        registration: bool,
+    },
+    FeeRecipient {
+        owner: Address,
+        previous: Option<Address>,
+    },
+}
+
+/// One applied log in the rollback journal: its position, a 64-bit fingerprint to tell a
+/// replay from a conflicting log, and its undo record. No heap data, so the journal stays
+/// small and cheap to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct JournalEntry {
-    log: Log,
+    position: LogPosition,
+    fingerprint: u64,
     undo: Undo,
+}
+
+/// A cluster's identity and latest record; slots are only ever appended (and popped by
+/// rollbacks), so a slot index is stable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClusterSlot {
+    owner: Address,
+    operator_ids: Vec<u64>,
+    record: ClusterRecord,
 }
 
 /// Builder of a [`Ledger`].
@@ -115,22 +146,23 @@ impl LedgerBuilder {
             reorg_depth: self.reorg_depth,
             operators: self.operators.into_iter().map(|o| (o.id, o)).collect(),
             network: self.network,
-            clusters: HashMap::default(),
+            cluster_index: HashMap::default(),
+            clusters: Vec::new(),
             nonces: HashMap::default(),
             fee_recipients: HashMap::default(),
             last: None,
             journal: VecDeque::new(),
             history_from: 0,
             last_pruned: None,
-            cluster_count: 0,
         }
     }
 }
 
 /// Operator, network and cluster state rebuilt from SSVNetwork logs.
 ///
-/// Logs must come in (block, transaction index, log index) order. A log already applied is
-/// recognised and ignored; any other log at or before the last applied position is an error.
+/// Logs must come in (block, transaction index, log index) order. A log already applied (same
+/// position, same 64-bit fingerprint of its content) is recognised and ignored; any other log
+/// at or before the last applied position is an error.
 /// The last `reorg_depth` blocks can be rolled back.
 ///
 /// Two ledgers compare equal when they hold the same state and the same rollback history.
@@ -140,7 +172,8 @@ pub struct Ledger {
     reorg_depth: u64,
     operators: HashMap<u64, OperatorState>,
     network: NetworkState,
-    clusters: HashMap<Address, HashMap<Vec<u64>, ClusterRecord>>,
+    cluster_index: HashMap<Address, HashMap<Vec<u64>, usize>>,
+    clusters: Vec<ClusterSlot>,
     nonces: HashMap<Address, u64>,
     fee_recipients: HashMap<Address, Address>,
     last: Option<LogPosition>,
@@ -149,7 +182,6 @@ pub struct Ledger {
     history_from: u64,
     /// Position of the newest log dropped from the journal.
     last_pruned: Option<LogPosition>,
-    cluster_count: usize,
 }
 
 impl Default for Ledger {
@@ -174,7 +206,8 @@ impl Ledger {
         let undo = self.apply_new(log)?;
         self.last = Some(log.position);
         self.journal.push_back(JournalEntry {
-            log: log.clone(),
+            position: log.position,
+            fingerprint: fingerprint(log),
             undo,
         });
         self.prune(log.position.block);
@@ -205,18 +238,14 @@ impl Ledger {
         }
         let mut undone = 0;
         while let Some(entry) = self.journal.back() {
-            if entry.log.position.block <= block {
+            if entry.position.block <= block {
                 break;
             }
             let entry = self.journal.pop_back().expect("back() was Some");
-            self.undo(entry);
+            self.undo(entry.undo);
             undone += 1;
         }
-        self.last = self
-            .journal
-            .back()
-            .map(|e| e.log.position)
-            .or(self.last_pruned);
+        self.last = self.journal.back().map(|e| e.position).or(self.last_pruned);
         Ok(undone)
     }
 
@@ -237,7 +266,8 @@ impl Ledger {
 
     /// The latest state of the cluster of `owner` with `operator_ids` (sorted).
     pub fn cluster(&self, owner: Address, operator_ids: &[u64]) -> Option<&ClusterRecord> {
-        self.clusters.get(&owner)?.get(operator_ids)
+        let slot = *self.cluster_index.get(&owner)?.get(operator_ids)?;
+        Some(&self.clusters[slot].record)
     }
 
     /// The cluster tuple to pass to the next call: the latest snapshot, or `(0,0,0,true,0)` for a
@@ -249,16 +279,14 @@ impl Ledger {
 
     /// Every known cluster as (owner, operator ids, record).
     pub fn clusters(&self) -> impl Iterator<Item = (Address, &[u64], &ClusterRecord)> {
-        self.clusters.iter().flat_map(|(owner, by_ids)| {
-            by_ids
-                .iter()
-                .map(move |(ids, record)| (*owner, ids.as_slice(), record))
-        })
+        self.clusters
+            .iter()
+            .map(|slot| (slot.owner, slot.operator_ids.as_slice(), &slot.record))
     }
 
     /// Number of known clusters.
     pub const fn cluster_count(&self) -> usize {
-        self.cluster_count
+        self.clusters.len()
     }
 
     /// The owner's registration nonce: the number of its `ValidatorAdded` events.
@@ -311,8 +339,8 @@ impl Ledger {
             })
     }
 
-    /// The cluster's state and fee indices at `block`, ready for the [`eth`], [`legacy`] and
-    /// planning functions.
+    /// The cluster's state and fee indices at `block`, ready for the [`crate::eth`],
+    /// [`crate::legacy`] and planning functions.
     pub fn view(
         &self,
         owner: Address,
@@ -343,18 +371,15 @@ impl Ledger {
         params: &LiquidationParams,
     ) -> Result<bool, AccountingError> {
         let (state, at) = self.view(owner, operator_ids, block)?;
-        match state.version {
-            ClusterVersion::Ssv => legacy::is_liquidatable(&state.cluster, &at, params),
-            ClusterVersion::Eth => eth::is_liquidatable(&eth_cluster(&state), &at, params),
-        }
+        is_liquidatable(&state, &at, params)
     }
 
     fn check_replay(&self, log: &Log, last: LogPosition) -> Result<Applied, AccountingError> {
         let found = self
             .journal
-            .binary_search_by(|e| e.log.position.cmp(&log.position));
+            .binary_search_by(|e| e.position.cmp(&log.position));
         match found {
-            Ok(i) if self.journal[i].log == *log => Ok(Applied::Duplicate),
+            Ok(i) if self.journal[i].fingerprint == fingerprint(log) => Ok(Applied::Duplicate),
             Ok(_) => Err(AccountingError::ConflictingLog {
                 position: log.position,
             }),
@@ -391,7 +416,7 @@ impl Ledger {
                 };
                 operator.snapshot_mut(version).fee = version.pack(*fee)?;
                 self.operators.insert(*operator_id, operator);
-                Ok(Undo::Operator(None))
+                Ok(Undo::OperatorAdded(*operator_id))
             }
             Event::OperatorFeeExecuted { operator_id, fee } => {
                 let version = self.version_at(block);
@@ -409,9 +434,10 @@ impl Ledger {
             Event::NetworkFeeUpdatedSsv { new_fee } => {
                 self.update_network(ClusterVersion::Ssv, block, *new_fee)
             }
-            Event::FeeRecipientAddressUpdated { owner, recipient } => Ok(Undo::FeeRecipient(
-                self.fee_recipients.insert(*owner, *recipient),
-            )),
+            Event::FeeRecipientAddressUpdated { owner, recipient } => Ok(Undo::FeeRecipient {
+                owner: *owner,
+                previous: self.fee_recipients.insert(*owner, *recipient),
+            }),
             cluster_event => self.apply_cluster_event(cluster_event, log.position),
         }
     }
@@ -427,7 +453,7 @@ impl Ledger {
             .ok_or(AccountingError::UnknownOperator { operator_id })?;
         let mut next = *operator;
         change(&mut next)?;
-        Ok(Undo::Operator(Some(std::mem::replace(operator, next))))
+        Ok(Undo::Operator(std::mem::replace(operator, next)))
     }
 
     fn update_network(
@@ -458,9 +484,9 @@ impl Ledger {
             return Err(AccountingError::UnknownOperator { operator_id });
         }
         let new_cluster_version = self.version_at(position.block);
-        let by_ids = self.clusters.entry(owner).or_default();
-        let slot = by_ids.get_mut(operator_ids);
-        let previous = slot.as_deref().copied();
+        let by_ids = self.cluster_index.entry(owner).or_default();
+        let slot = by_ids.get(operator_ids).copied();
+        let previous = slot.map(|i| self.clusters[i].record);
         let mut state = previous.map_or(
             ClusterState {
                 version: new_cluster_version,
@@ -477,7 +503,6 @@ impl Ledger {
             // Legacy clusters always have implicit vUnits, so this only moves ETH clusters.
             Event::ValidatorAdded { .. } => {
                 state.vunits = explicit(state.vunits, |u| u.saturating_add(VUNITS_PER_VALIDATOR));
-                *self.nonces.entry(owner).or_insert(0) += 1;
             }
             Event::ValidatorRemoved { .. } => {
                 state.vunits = if cluster.validator_count == 0 {
@@ -502,87 +527,83 @@ impl Ledger {
             state,
             updated_at: position,
         };
-        if let Some(slot) = slot {
-            *slot = record;
+        let slot = if let Some(slot) = slot {
+            self.clusters[slot].record = record;
+            slot
         } else {
-            by_ids.insert(operator_ids.to_vec(), record);
-            self.cluster_count += 1;
+            let slot = self.clusters.len();
+            by_ids.insert(operator_ids.to_vec(), slot);
+            self.clusters.push(ClusterSlot {
+                owner,
+                operator_ids: operator_ids.to_vec(),
+                record,
+            });
+            slot
+        };
+        let registration = matches!(event, Event::ValidatorAdded { .. });
+        if registration {
+            *self.nonces.entry(owner).or_insert(0) += 1;
         }
-        Ok(Undo::Cluster(previous))
+        Ok(Undo::Cluster {
+            slot,
+            previous,
+            registration,
+        })
     }
 
-    fn undo(&mut self, entry: JournalEntry) {
-        match (entry.undo, &entry.log.event) {
-            (Undo::Operator(previous), event) => {
-                let id = match event {
-                    Event::OperatorAdded { operator_id, .. }
-                    | Event::OperatorFeeExecuted { operator_id, .. }
-                    | Event::OperatorRemoved { operator_id } => *operator_id,
-                    _ => unreachable!("operator undo belongs to an operator event"),
-                };
+    fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::OperatorAdded(operator_id) => {
+                self.operators.remove(&operator_id);
+            }
+            Undo::Operator(previous) => {
+                self.operators.insert(previous.id, previous);
+            }
+            Undo::Network(previous) => self.network = previous,
+            Undo::FeeRecipient { owner, previous } => {
                 match previous {
-                    Some(state) => self.operators.insert(id, state),
-                    None => self.operators.remove(&id),
+                    Some(recipient) => self.fee_recipients.insert(owner, recipient),
+                    None => self.fee_recipients.remove(&owner),
                 };
             }
-            (Undo::Network(previous), _) => self.network = previous,
-            (Undo::FeeRecipient(previous), Event::FeeRecipientAddressUpdated { owner, .. }) => {
-                match previous {
-                    Some(recipient) => self.fee_recipients.insert(*owner, recipient),
-                    None => self.fee_recipients.remove(owner),
-                };
-            }
-            (Undo::Cluster(previous), event) => {
-                let (owner, ids, _) = event
-                    .cluster_ref()
-                    .expect("cluster undo belongs to a cluster event");
-                if matches!(event, Event::ValidatorAdded { .. })
-                    && let Some(nonce) = self.nonces.get_mut(&owner)
-                {
+            Undo::Cluster {
+                slot,
+                previous,
+                registration,
+            } => {
+                let owner = self.clusters[slot].owner;
+                if registration && let Some(nonce) = self.nonces.get_mut(&owner) {
                     *nonce -= 1;
                     if *nonce == 0 {
                         self.nonces.remove(&owner);
                     }
                 }
-                let by_ids = self.clusters.entry(owner).or_default();
                 if let Some(record) = previous {
-                    by_ids.insert(ids.to_vec(), record);
+                    self.clusters[slot].record = record;
                 } else {
-                    by_ids.remove(ids);
-                    self.cluster_count -= 1;
-                    if by_ids.is_empty() {
-                        self.clusters.remove(&owner);
+                    // Undo is LIFO, so a cluster created by this log is the newest slot.
+                    let removed = self.clusters.pop().expect("the created slot exists");
+                    debug_assert_eq!(slot, self.clusters.len());
+                    if let Some(by_ids) = self.cluster_index.get_mut(&owner) {
+                        by_ids.remove(removed.operator_ids.as_slice());
+                        if by_ids.is_empty() {
+                            self.cluster_index.remove(&owner);
+                        }
                     }
                 }
             }
-            (Undo::FeeRecipient(_), _) => unreachable!("fee recipient undo of another event"),
         }
     }
 
     fn prune(&mut self, head: u64) {
         let keep_from = head.saturating_sub(self.reorg_depth);
         while let Some(front) = self.journal.front() {
-            if front.log.position.block >= keep_from {
+            if front.position.block >= keep_from {
                 break;
             }
-            self.history_from = self.history_from.max(front.log.position.block + 1);
-            self.last_pruned = Some(front.log.position);
+            self.history_from = self.history_from.max(front.position.block + 1);
+            self.last_pruned = Some(front.position);
             self.journal.pop_front();
         }
-    }
-}
-
-fn eth_cluster(state: &ClusterState) -> EthCluster {
-    EthCluster {
-        cluster: state.cluster,
-        vunits: state.vunits,
-    }
-}
-
-/// `getBalance` of a cluster of either version.
-pub fn balance_of(state: &ClusterState, at: &ClusterIndices) -> Result<U256, AccountingError> {
-    match state.version {
-        ClusterVersion::Ssv => legacy::balance(&state.cluster, at),
-        ClusterVersion::Eth => eth::balance(&eth_cluster(state), at),
     }
 }

@@ -6,7 +6,9 @@
 //! Operator and network state ([`OperatorState`], [`NetworkState`]) give the cumulative fee
 //! indices of a cluster at a block ([`ClusterIndices`]); the version modules turn a cluster
 //! snapshot ([`Cluster`]) and those indices into balances, liquidation checks and the state
-//! transitions of every cluster call.
+//! transitions of every cluster call. A [`Ledger`] rebuilds all of that state from decoded
+//! SSVNetwork logs ([`Log`], [`Event`]); [`plan`], [`runway`] and [`TopUpPolicy`] turn it into
+//! amounts to send. Amounts are integer wei throughout; [`format_amount`] only formats.
 //!
 //! ```
 //! use alloy_primitives::U256;
@@ -60,16 +62,15 @@ mod types;
 
 pub use error::AccountingError;
 pub use events::{Event, Log, LogPosition};
-pub use id::{cluster_id, validate_operator_ids};
+pub use id::{cluster_data_hash, cluster_id, validate_operator_ids};
 pub use indices::ClusterIndices;
 pub use ledger::{
     Applied, ClusterRecord, DEFAULT_REORG_DEPTH, Ledger, LedgerBuilder, MAINNET_V2_UPGRADE_BLOCK,
-    balance_of,
 };
 pub use money::{BLOCKS_PER_DAY, TOKEN_DECIMALS, blocks_to_days, format_amount, wei_to_decimal};
 pub use plan::{
-    Action, Horizon, Plan, Runway, TopUp, TopUpPolicy, deposit_for_runway, is_liquidatable, plan,
-    runway,
+    Action, Horizon, Plan, Runway, TopUp, TopUpPolicy, balance_of, deposit_for_runway,
+    is_liquidatable, plan, runway,
 };
 pub use types::{
     Cluster, ClusterState, ClusterVersion, ETH_PACKING, FeeSnapshot, LiquidationParams,

@@ -91,6 +91,14 @@ fn eth_cluster(state: &ClusterState) -> EthCluster {
     }
 }
 
+/// `getBalance` of a cluster of either version (`ClusterLiquidated` if inactive).
+pub fn balance_of(state: &ClusterState, at: &ClusterIndices) -> Result<U256, AccountingError> {
+    match state.version {
+        ClusterVersion::Ssv => legacy::balance(&state.cluster, at),
+        ClusterVersion::Eth => eth::balance(&eth_cluster(state), at),
+    }
+}
+
 /// `isLiquidatable` for a cluster of either version.
 pub fn is_liquidatable(
     state: &ClusterState,
