@@ -224,6 +224,20 @@ impl Synthetic {
         1 + self.emitted.saturating_sub(1) / LOGS_PER_BLOCK
     }
 
+    /// The generator's own view of every cluster: (owner, ids, state, fee indices at the head
+    /// block). Used by the replay test to check the ledger against it.
+    #[allow(dead_code)] // used by tests/synthetic_replay.rs only
+    pub fn expected(&self) -> Vec<(Address, Vec<u64>, eth::EthCluster, ClusterIndices)> {
+        let head = self.head_block();
+        self.clusters
+            .iter()
+            .map(|c| {
+                let at = self.indices(&c.operator_ids, head);
+                (c.owner, c.operator_ids.clone(), c.state, at)
+            })
+            .collect()
+    }
+
     /// Every cluster as (owner, operator ids).
     pub fn cluster_keys(&self) -> impl Iterator<Item = (Address, &[u64])> {
         self.clusters
