@@ -24,6 +24,11 @@ pub enum AccountingError {
     #[error("operator {operator_id} is unknown")]
     UnknownOperator { operator_id: u64 },
 
+    /// An ETH cluster uses a legacy operator whose ETH fee was assigned without an event and
+    /// the ledger was not told the default (`LedgerBuilder::legacy_operator_eth_fee`).
+    #[error("the ETH fee of legacy operator {operator_id} is unknown")]
+    UnknownOperatorEthFee { operator_id: u64 },
+
     /// A second `OperatorAdded` for an id that already exists.
     #[error("operator {operator_id} already exists")]
     OperatorAlreadyExists { operator_id: u64 },

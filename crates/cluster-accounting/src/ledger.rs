@@ -49,16 +49,34 @@ fn fingerprint(log: &Log) -> u64 {
     FixedState::with_seed(FINGERPRINT_SEED).hash_one(log)
 }
 
+/// An operator and whether its ETH fee history is known. A legacy operator (added before the
+/// v2 upgrade with an SSV fee) receives its ETH fee on its first ETH interaction without an
+/// event; unless the ledger was told that default fee, ETH balances over it cannot be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OperatorEntry {
+    state: OperatorState,
+    eth_fee_known: bool,
+}
+
+/// The ledger's own fee indices at the block a cluster tuple was last settled. Balances use
+/// the index *deltas* since then, so an unknown absolute base of an operator's ETH index (it
+/// starts at the operator's first ETH interaction) does not matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct ModelIndices {
+    operator_index: u64,
+    network_index: u64,
+}
+
 /// How to undo one applied log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Undo {
     OperatorAdded(u64),
-    Operator(OperatorState),
+    Operator(OperatorEntry),
     Network(NetworkState),
     Cluster {
         slot: usize,
         /// `None` when the log created the cluster (always the newest slot).
-        previous: Option<ClusterRecord>,
+        previous: Option<(ClusterRecord, ModelIndices)>,
         registration: bool,
     },
     FeeRecipient {
@@ -84,12 +102,14 @@ struct ClusterSlot {
     owner: Address,
     operator_ids: Vec<u64>,
     record: ClusterRecord,
+    model: ModelIndices,
 }
 
 /// Builder of a [`Ledger`].
 #[derive(Debug, Clone)]
 pub struct LedgerBuilder {
     eth_upgrade_block: u64,
+    legacy_operator_eth_fee: Option<u64>,
     reorg_depth: u64,
     operators: Vec<OperatorState>,
     network: NetworkState,
@@ -99,6 +119,7 @@ impl Default for LedgerBuilder {
     fn default() -> Self {
         Self {
             eth_upgrade_block: 0,
+            legacy_operator_eth_fee: None,
             reorg_depth: DEFAULT_REORG_DEPTH,
             operators: Vec::new(),
             network: NetworkState::default(),
@@ -115,6 +136,16 @@ impl LedgerBuilder {
     pub const fn eth_upgrade_block(mut self, block: u64) -> Self {
         self.eth_upgrade_block = block;
         self
+    }
+
+    /// The ETH fee (wei per block) v2 gives a legacy operator with a non-zero SSV fee on its
+    /// first ETH interaction (`DEFAULT_OPERATOR_ETH_FEE`; 1,778,800,000 in the April-2026 code,
+    /// 1,770,000,000 in older versions: read `getOperatorFee(id)`). That assignment emits no
+    /// event; without this setting ETH balances over such operators are
+    /// [`AccountingError::UnknownOperatorEthFee`].
+    pub fn legacy_operator_eth_fee(mut self, fee: U256) -> Result<Self, AccountingError> {
+        self.legacy_operator_eth_fee = Some(ClusterVersion::Eth.pack(fee)?);
+        Ok(self)
     }
 
     /// How many blocks of history to keep for [`Ledger::rollback_to`] and replay detection.
@@ -143,8 +174,19 @@ impl LedgerBuilder {
     pub fn build(self) -> Ledger {
         Ledger {
             eth_upgrade_block: self.eth_upgrade_block,
+            legacy_operator_eth_fee: self.legacy_operator_eth_fee,
             reorg_depth: self.reorg_depth,
-            operators: self.operators.into_iter().map(|o| (o.id, o)).collect(),
+            operators: self
+                .operators
+                .into_iter()
+                .map(|state| {
+                    let entry = OperatorEntry {
+                        state,
+                        eth_fee_known: true,
+                    };
+                    (state.id, entry)
+                })
+                .collect(),
             network: self.network,
             cluster_index: HashMap::default(),
             clusters: Vec::new(),
@@ -169,8 +211,9 @@ impl LedgerBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ledger {
     eth_upgrade_block: u64,
+    legacy_operator_eth_fee: Option<u64>,
     reorg_depth: u64,
-    operators: HashMap<u64, OperatorState>,
+    operators: HashMap<u64, OperatorEntry>,
     network: NetworkState,
     cluster_index: HashMap<Address, HashMap<Vec<u64>, usize>>,
     clusters: Vec<ClusterSlot>,
@@ -256,7 +299,7 @@ impl Ledger {
 
     /// An operator's state.
     pub fn operator(&self, operator_id: u64) -> Option<&OperatorState> {
-        self.operators.get(&operator_id)
+        self.operators.get(&operator_id).map(|entry| &entry.state)
     }
 
     /// The network fee state.
@@ -266,8 +309,12 @@ impl Ledger {
 
     /// The latest state of the cluster of `owner` with `operator_ids` (sorted).
     pub fn cluster(&self, owner: Address, operator_ids: &[u64]) -> Option<&ClusterRecord> {
+        self.slot(owner, operator_ids).map(|slot| &slot.record)
+    }
+
+    fn slot(&self, owner: Address, operator_ids: &[u64]) -> Option<&ClusterSlot> {
         let slot = *self.cluster_index.get(&owner)?.get(operator_ids)?;
-        Some(&self.clusters[slot].record)
+        Some(&self.clusters[slot])
     }
 
     /// The cluster tuple to pass to the next call: the latest snapshot, or `(0,0,0,true,0)` for a
@@ -314,9 +361,11 @@ impl Ledger {
         }
         for (slot, id) in operators.iter_mut().zip(operator_ids) {
             *slot = Some(
-                self.operators
+                &self
+                    .operators
                     .get(id)
-                    .ok_or(AccountingError::UnknownOperator { operator_id: *id })?,
+                    .ok_or(AccountingError::UnknownOperator { operator_id: *id })?
+                    .state,
             );
         }
         ClusterIndices::compute(
@@ -327,28 +376,61 @@ impl Ledger {
         )
     }
 
-    fn record(
-        &self,
-        owner: Address,
-        operator_ids: &[u64],
-    ) -> Result<&ClusterRecord, AccountingError> {
-        self.cluster(owner, operator_ids)
-            .ok_or_else(|| AccountingError::UnknownCluster {
-                owner,
-                operator_ids: operator_ids.to_vec(),
-            })
-    }
-
     /// The cluster's state and fee indices at `block`, ready for the [`crate::eth`],
     /// [`crate::legacy`] and planning functions.
+    ///
+    /// For an active cluster the indices are the tuple's indices plus the fees accrued since
+    /// the tuple was settled, so they are exact even where the ledger does not know the
+    /// absolute base of an operator's index.
     pub fn view(
         &self,
         owner: Address,
         operator_ids: &[u64],
         block: u64,
     ) -> Result<(ClusterState, ClusterIndices), AccountingError> {
-        let state = self.record(owner, operator_ids)?.state;
-        Ok((state, self.indices(state.version, operator_ids, block)?))
+        let slot =
+            self.slot(owner, operator_ids)
+                .ok_or_else(|| AccountingError::UnknownCluster {
+                    owner,
+                    operator_ids: operator_ids.to_vec(),
+                })?;
+        let state = slot.record.state;
+        if state.version == ClusterVersion::Eth
+            && let Some(&operator_id) = operator_ids
+                .iter()
+                .find(|id| self.operators.get(id).is_some_and(|o| !o.eth_fee_known))
+        {
+            return Err(AccountingError::UnknownOperatorEthFee { operator_id });
+        }
+        let model = self.indices(state.version, operator_ids, block)?;
+        if !state.cluster.active {
+            return Ok((state, model));
+        }
+        let since = |now: u64, then: u64, tuple: u64| {
+            now.checked_sub(then)
+                .ok_or(AccountingError::BlockBeforeSnapshot {
+                    block,
+                    snapshot_block: slot.record.updated_at.block,
+                })?
+                .checked_add(tuple)
+                .ok_or(AccountingError::ArithmeticOverflow {
+                    quantity: "cluster index",
+                })
+        };
+        let at = ClusterIndices {
+            operator_index: since(
+                model.operator_index,
+                slot.model.operator_index,
+                state.cluster.index,
+            )?,
+            network_index: since(
+                model.network_index,
+                slot.model.network_index,
+                state.cluster.network_fee_index,
+            )?,
+            ..model
+        };
+        Ok((state, at))
     }
 
     /// `getBalance` at `block` (`ClusterLiquidated` if inactive).
@@ -407,26 +489,49 @@ impl Ledger {
                         operator_id: *operator_id,
                     });
                 }
-                let version = self.version_at(block);
-                let mut operator = OperatorState {
-                    id: *operator_id,
-                    ssv: FeeSnapshot::new(0, block),
-                    eth: FeeSnapshot::new(0, block),
-                    removed: false,
+                let mut entry = OperatorEntry {
+                    state: OperatorState {
+                        id: *operator_id,
+                        ssv: FeeSnapshot::new(0, block),
+                        eth: FeeSnapshot::new(0, block),
+                        removed: false,
+                    },
+                    eth_fee_known: true,
                 };
-                operator.snapshot_mut(version).fee = version.pack(*fee)?;
-                self.operators.insert(*operator_id, operator);
+                if self.version_at(block) == ClusterVersion::Eth {
+                    entry.state.eth.fee = ClusterVersion::Eth.pack(*fee)?;
+                } else {
+                    entry.state.ssv.fee = ClusterVersion::Ssv.pack(*fee)?;
+                    self.set_legacy_eth_default(&mut entry);
+                }
+                self.operators.insert(*operator_id, entry);
                 Ok(Undo::OperatorAdded(*operator_id))
             }
             Event::OperatorFeeExecuted { operator_id, fee } => {
                 let version = self.version_at(block);
                 let packed = version.pack(*fee)?;
-                self.update_operator(*operator_id, |o| {
-                    o.snapshot_mut(version).change_fee(block, packed)
+                self.update_operator(*operator_id, |ledger, o| {
+                    o.state.snapshot_mut(version).change_fee(block, packed)?;
+                    if version == ClusterVersion::Ssv {
+                        ledger.set_legacy_eth_default(o);
+                    } else {
+                        o.eth_fee_known = true;
+                    }
+                    Ok(())
                 })
             }
             Event::OperatorRemoved { operator_id } => {
-                self.update_operator(*operator_id, |o| o.remove(block))
+                self.update_operator(*operator_id, |ledger, o| {
+                    if ledger.version_at(block) == ClusterVersion::Eth {
+                        return o.state.remove(block);
+                    }
+                    // Removed before the upgrade: it never charges ETH.
+                    o.state.ssv.change_fee(block, 0)?;
+                    o.state.eth = FeeSnapshot::new(0, ledger.eth_upgrade_block);
+                    o.state.removed = true;
+                    o.eth_fee_known = true;
+                    Ok(())
+                })
             }
             Event::NetworkFeeUpdated { new_fee } => {
                 self.update_network(self.version_at(block), block, *new_fee)
@@ -442,18 +547,36 @@ impl Ledger {
         }
     }
 
+    /// A pre-upgrade operator's ETH side: from the upgrade block on, the configured default
+    /// fee if its SSV fee is non-zero, else 0.
+    fn set_legacy_eth_default(&self, entry: &mut OperatorEntry) {
+        let charges = entry.state.ssv.fee > 0 && !entry.state.removed;
+        entry.state.eth = FeeSnapshot::new(
+            if charges {
+                self.legacy_operator_eth_fee.unwrap_or(0)
+            } else {
+                0
+            },
+            self.eth_upgrade_block,
+        );
+        entry.eth_fee_known = !charges || self.legacy_operator_eth_fee.is_some();
+    }
+
     fn update_operator(
         &mut self,
         operator_id: u64,
-        change: impl FnOnce(&mut OperatorState) -> Result<(), AccountingError>,
+        change: impl FnOnce(&Self, &mut OperatorEntry) -> Result<(), AccountingError>,
     ) -> Result<Undo, AccountingError> {
-        let operator = self
+        let mut next = *self
             .operators
-            .get_mut(&operator_id)
+            .get(&operator_id)
             .ok_or(AccountingError::UnknownOperator { operator_id })?;
-        let mut next = *operator;
-        change(&mut next)?;
-        Ok(Undo::Operator(std::mem::replace(operator, next)))
+        change(self, &mut next)?;
+        let previous = self
+            .operators
+            .insert(operator_id, next)
+            .expect("operator exists");
+        Ok(Undo::Operator(previous))
     }
 
     fn update_network(
@@ -484,10 +607,13 @@ impl Ledger {
             return Err(AccountingError::UnknownOperator { operator_id });
         }
         let new_cluster_version = self.version_at(position.block);
-        let by_ids = self.cluster_index.entry(owner).or_default();
-        let slot = by_ids.get(operator_ids).copied();
-        let previous = slot.map(|i| self.clusters[i].record);
-        let mut state = previous.map_or(
+        let slot = self
+            .cluster_index
+            .get(&owner)
+            .and_then(|by_ids| by_ids.get(operator_ids))
+            .copied();
+        let previous = slot.map(|i| (self.clusters[i].record, self.clusters[i].model));
+        let mut state = previous.map(|(record, _)| record).map_or(
             ClusterState {
                 version: new_cluster_version,
                 cluster: Cluster::NEW,
@@ -523,20 +649,43 @@ impl Ledger {
             _ => {}
         }
         state.cluster = *cluster;
+        // The tuple's indices move only when the contract settled the cluster; remember the
+        // ledger's indices at that block so later balances use fee deltas since then.
+        let model = match previous {
+            Some((old, model))
+                if old.state.cluster.index == cluster.index
+                    && old.state.cluster.network_fee_index == cluster.network_fee_index =>
+            {
+                model
+            }
+            _ if !cluster.active => ModelIndices::default(),
+            _ => {
+                let at = self.indices(state.version, operator_ids, position.block)?;
+                ModelIndices {
+                    operator_index: at.operator_index,
+                    network_index: at.network_index,
+                }
+            }
+        };
         let record = ClusterRecord {
             state,
             updated_at: position,
         };
         let slot = if let Some(slot) = slot {
             self.clusters[slot].record = record;
+            self.clusters[slot].model = model;
             slot
         } else {
             let slot = self.clusters.len();
-            by_ids.insert(operator_ids.to_vec(), slot);
+            self.cluster_index
+                .entry(owner)
+                .or_default()
+                .insert(operator_ids.to_vec(), slot);
             self.clusters.push(ClusterSlot {
                 owner,
                 operator_ids: operator_ids.to_vec(),
                 record,
+                model,
             });
             slot
         };
@@ -557,7 +706,7 @@ impl Ledger {
                 self.operators.remove(&operator_id);
             }
             Undo::Operator(previous) => {
-                self.operators.insert(previous.id, previous);
+                self.operators.insert(previous.state.id, previous);
             }
             Undo::Network(previous) => self.network = previous,
             Undo::FeeRecipient { owner, previous } => {
@@ -578,8 +727,9 @@ impl Ledger {
                         self.nonces.remove(&owner);
                     }
                 }
-                if let Some(record) = previous {
+                if let Some((record, model)) = previous {
                     self.clusters[slot].record = record;
+                    self.clusters[slot].model = model;
                 } else {
                     // Undo is LIFO, so a cluster created by this log is the newest slot.
                     let removed = self.clusters.pop().expect("the created slot exists");

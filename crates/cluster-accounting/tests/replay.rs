@@ -576,3 +576,90 @@ fn oracle_updates_set_explicit_vunits_that_follow_validators() {
         VUnits::Explicit(20_313)
     );
 }
+
+#[test]
+fn legacy_operators_charge_the_default_eth_fee_from_their_first_eth_interaction() {
+    let upgrade = 1_000;
+    let default_fee = 1_778_800_000u64;
+    let network_fee = 3_366_600_000u64;
+    // Operators with SSV fees before the upgrade; the ETH network fee is set at the upgrade.
+    let mut logs = operators_and_network_fee(10, GWEI);
+    logs.push(log(
+        upgrade,
+        0,
+        0,
+        Event::NetworkFeeUpdated {
+            new_fee: U256::from(network_fee),
+        },
+    ));
+    // The contract gives the operators their ETH fee when this cluster registers at block
+    // 1,100: their ETH indices start at 0 there, so the event's tuple has index 0.
+    let registered_at = upgrade + 100;
+    let value = U256::from(10u64.pow(16));
+    let tuple = Cluster {
+        validator_count: 1,
+        network_fee_index: 100 * (network_fee / 100_000),
+        index: 0,
+        active: true,
+        balance: value,
+    };
+    logs.push(log(
+        registered_at,
+        0,
+        0,
+        Event::ValidatorAdded {
+            owner: owner(),
+            operator_ids: IDS.to_vec(),
+            cluster: tuple,
+        },
+    ));
+
+    let mut unknown = Ledger::builder().eth_upgrade_block(upgrade).build();
+    unknown.apply_all(&logs).unwrap();
+    assert_eq!(
+        unknown.balance(owner(), &IDS, registered_at + 100),
+        Err(AccountingError::UnknownOperatorEthFee { operator_id: 1 })
+    );
+
+    let mut ledger = Ledger::builder()
+        .eth_upgrade_block(upgrade)
+        .legacy_operator_eth_fee(U256::from(default_fee))
+        .unwrap()
+        .build();
+    ledger.apply_all(&logs).unwrap();
+    assert_eq!(
+        ledger.cluster(owner(), &IDS).unwrap().state.version,
+        ClusterVersion::Eth
+    );
+    // 100 blocks at 4 · default + network fee, although the ledger's own operator indices
+    // started at the upgrade block rather than at the first interaction.
+    assert_eq!(
+        ledger.balance(owner(), &IDS, registered_at + 100),
+        Ok(value - U256::from(100 * (4 * default_fee + network_fee)))
+    );
+    let (_, at) = ledger.view(owner(), &IDS, registered_at + 100).unwrap();
+    assert_eq!(at.operator_index, 4 * 100 * (default_fee / 100_000));
+    // A view before the tuple's settlement block is refused.
+    assert!(matches!(
+        ledger.view(owner(), &IDS, registered_at - 1),
+        Err(AccountingError::BlockBeforeSnapshot { .. })
+    ));
+    // A later ETH fee event replaces the default from the next block on.
+    ledger
+        .apply(&log(
+            registered_at + 100,
+            0,
+            0,
+            Event::OperatorFeeExecuted {
+                operator_id: 1,
+                fee: U256::from(GWEI),
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        ledger.balance(owner(), &IDS, registered_at + 110),
+        Ok(value
+            - U256::from(100 * (4 * default_fee + network_fee))
+            - U256::from(10 * (3 * default_fee + GWEI + network_fee)))
+    );
+}
