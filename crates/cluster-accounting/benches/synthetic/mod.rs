@@ -10,6 +10,8 @@ use cluster_accounting::{
     Cluster, ClusterIndices, ClusterVersion, Event, FeeSnapshot, LiquidationParams, Log,
     LogPosition, NetworkState, OperatorState, VUnits, eth,
 };
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 
 pub const OPERATORS: u64 = 100;
 pub const OWNERS: u64 = 50;
@@ -18,24 +20,6 @@ pub const VALIDATORS_PER_CLUSTER: u32 = 4;
 pub const LOGS_PER_BLOCK: u64 = 10;
 
 const GWEI: u64 = 1_000_000_000;
-
-/// splitmix64: small, fast and good enough for synthetic traffic.
-#[derive(Debug, Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 #[derive(Debug)]
 struct SyntheticCluster {
@@ -47,7 +31,7 @@ struct SyntheticCluster {
 /// The log stream; an `Iterator` so a million logs never sit in memory at once.
 #[derive(Debug)]
 pub struct Synthetic {
-    rng: Rng,
+    rng: StdRng,
     total: u64,
     emitted: u64,
     operators: Vec<OperatorState>,
@@ -89,7 +73,7 @@ impl Synthetic {
             })
             .collect();
         Self {
-            rng: Rng(0x5eed),
+            rng: StdRng::seed_from_u64(0x5eed),
             total,
             emitted: 0,
             operators: Vec::with_capacity(slot(OPERATORS)),
@@ -116,7 +100,7 @@ impl Synthetic {
     }
 
     fn fee(&mut self) -> u64 {
-        GWEI + self.rng.below(10_000) * 100_000
+        GWEI + self.rng.random_range(0..10_000) * 100_000
     }
 
     fn next_event(&mut self, block: u64) -> Event {
@@ -135,7 +119,7 @@ impl Synthetic {
             };
         }
         if n == OPERATORS || n.is_multiple_of(100_000) {
-            let fee = 3_300_000_000 + self.rng.below(1_000) * 100_000;
+            let fee = 3_300_000_000 + self.rng.random_range(0..1_000) * 100_000;
             self.network
                 .eth
                 .change_fee(block, fee / 100_000)
@@ -163,9 +147,9 @@ impl Synthetic {
                 cluster: c.state.cluster,
             };
         }
-        let pick = self.rng.below(100);
+        let pick = self.rng.random_range(0..100);
         if pick < 5 {
-            let operator_id = 1 + self.rng.below(OPERATORS);
+            let operator_id = 1 + self.rng.random_range(0..OPERATORS);
             let fee = self.fee();
             self.operators[slot(operator_id - 1)]
                 .eth
@@ -176,10 +160,10 @@ impl Synthetic {
                 fee: U256::from(fee),
             };
         }
-        let cluster_index = slot(self.rng.below(self.clusters.len() as u64));
+        let cluster_index = self.rng.random_range(0..self.clusters.len());
         let ids = self.clusters[cluster_index].operator_ids.clone();
         if pick < 90 {
-            let value = U256::from(GWEI * (1 + self.rng.below(1_000_000)));
+            let value = U256::from(GWEI * (1 + self.rng.random_range(0..1_000_000)));
             let c = &mut self.clusters[cluster_index];
             c.state = eth::deposit(&c.state, value).expect("deposit");
             return Event::ClusterDeposited {
@@ -202,7 +186,7 @@ impl Synthetic {
                 cluster: c.state.cluster,
             }
         } else {
-            let effective_balance = 128 + u32::try_from(self.rng.below(4)).expect("small");
+            let effective_balance = 128 + self.rng.random_range(0..4u32);
             let update = eth::update_effective_balance(&c.state, effective_balance, &at, &params)
                 .expect("balance update");
             assert!(
