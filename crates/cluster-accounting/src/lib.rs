@@ -70,7 +70,7 @@ pub use ledger::{
 pub use money::{BLOCKS_PER_DAY, TOKEN_DECIMALS, blocks_to_days, format_amount, wei_to_decimal};
 pub use plan::{
     Action, Horizon, Plan, Runway, TopUp, TopUpPolicy, balance_of, deposit_for_runway,
-    is_liquidatable, plan, runway,
+    is_liquidatable, max_withdrawal, plan, runway,
 };
 pub use types::{
     Cluster, ClusterState, ClusterVersion, ETH_PACKING, FeeSnapshot, LiquidationParams,

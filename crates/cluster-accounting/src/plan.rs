@@ -229,6 +229,32 @@ pub fn deposit_for_runway(
     Ok(needed.saturating_sub(state.cluster.balance))
 }
 
+/// The most ETH `withdraw` can take so that it succeeds whenever it lands within
+/// `horizon.inclusion_blocks` of `at.block` and the cluster then stays non-liquidatable for
+/// `horizon.runway_blocks` blocks (at constant fees). A cluster without validators, or a
+/// liquidated one, can withdraw its whole balance.
+pub fn max_withdrawal(
+    state: &ClusterState,
+    at: &ClusterIndices,
+    params: &LiquidationParams,
+    horizon: Horizon,
+) -> Result<U256, AccountingError> {
+    ensure_eth(state)?;
+    let current = eth_cluster(state);
+    if !state.cluster.active {
+        return Ok(state.cluster.balance);
+    }
+    let landing = at.advance(horizon.inclusion_blocks)?;
+    let u = current.resolved_vunits();
+    let settled = eth::settled_balance(&state.cluster, u, &landing)?;
+    if state.cluster.validator_count == 0 {
+        return Ok(settled);
+    }
+    let keep =
+        eth::minimum_balance(u, &landing, params)? + eth_spend(u, &landing, horizon.runway_blocks)?;
+    Ok(settled.saturating_sub(keep))
+}
+
 /// The amount to send for `action` so that the transaction succeeds whenever it lands within
 /// `horizon.inclusion_blocks` of `at.block`, and the cluster then stays non-liquidatable for
 /// `horizon.runway_blocks` blocks, at constant fees.

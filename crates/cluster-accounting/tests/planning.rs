@@ -381,3 +381,48 @@ fn top_up_policy_decisions() {
         TopUp::MigrationRequired { .. }
     ));
 }
+
+#[test]
+fn max_withdrawal_keeps_collateral_and_runway() {
+    let rate = 10_446_600_000u64;
+    let at = mainnet_at(100);
+    let horizon = Horizon {
+        inclusion_blocks: 10,
+        runway_blocks: 7_200,
+    };
+    // Funded from block 0 for the threshold plus 20,000 blocks.
+    let state = running(1, U256::from((42_960 + 20_000) * rate));
+    let max = cluster_accounting::max_withdrawal(&state, &at, &PARAMS, horizon).unwrap();
+    // Landing at 110, it must keep the threshold and 7,200 more blocks.
+    assert_eq!(max, U256::from((20_000 - 110 - 7_200) * rate));
+    let current = eth::EthCluster {
+        cluster: state.cluster,
+        vunits: state.vunits,
+    };
+    for d in [0, 10] {
+        let landing = at.advance(d).unwrap();
+        let after = eth::withdraw(&current, max, &landing, &PARAMS).unwrap();
+        let end = landing.advance(7_200).unwrap();
+        assert!(!eth::is_liquidatable(&after, &end, &PARAMS).unwrap());
+    }
+    let landing = at.advance(10).unwrap();
+    let after = eth::withdraw(&current, max + U256::from(1u64), &landing, &PARAMS).unwrap();
+    assert!(eth::is_liquidatable(&after, &landing.advance(7_200).unwrap(), &PARAMS).unwrap());
+    // Without validators everything can go; a liquidated cluster pays out what it holds.
+    let empty = running(0, U256::from(5u64));
+    assert_eq!(
+        cluster_accounting::max_withdrawal(&empty, &at, &PARAMS, horizon),
+        Ok(U256::from(5u64))
+    );
+    let liquidated = eth_state(
+        Cluster {
+            balance: U256::from(7u64),
+            ..Cluster::liquidated(2)
+        },
+        VUnits::Implicit,
+    );
+    assert_eq!(
+        cluster_accounting::max_withdrawal(&liquidated, &at, &PARAMS, horizon),
+        Ok(U256::from(7u64))
+    );
+}
