@@ -74,6 +74,10 @@ pub enum AccountingError {
         current_index: u64,
     },
 
+    /// SSV and ETH indices of a migration plan taken at different blocks.
+    #[error("SSV indices are at block {ssv_block} but ETH indices at block {eth_block}")]
+    IndicesBlockMismatch { ssv_block: u64, eth_block: u64 },
+
     /// Checked arithmetic overflowed where the contract would panic (0x11).
     #[error("arithmetic overflow computing {quantity}")]
     ArithmeticOverflow { quantity: &'static str },

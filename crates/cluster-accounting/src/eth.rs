@@ -170,7 +170,12 @@ fn ensure_solvent(
     Ok(())
 }
 
-fn add_validators(state: &EthCluster, count: u32) -> Result<(u32, VUnits), AccountingError> {
+/// Validator count and vUnits after registering `count` validators (explicit vUnits grow by
+/// 10000 each).
+pub(crate) fn add_validators(
+    state: &EthCluster,
+    count: u32,
+) -> Result<(u32, VUnits), AccountingError> {
     let validator_count = state.cluster.validator_count.checked_add(count).ok_or(
         AccountingError::ValidatorCountOverflow {
             validator_count: state.cluster.validator_count,

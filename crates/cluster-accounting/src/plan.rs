@@ -12,9 +12,7 @@ use crate::eth::{self, EthCluster};
 use crate::indices::ClusterIndices;
 use crate::legacy;
 use crate::money::blocks_to_days;
-use crate::types::{
-    Cluster, ClusterState, ClusterVersion, LiquidationParams, VUNITS_PER_VALIDATOR, VUnits,
-};
+use crate::types::{Cluster, ClusterState, ClusterVersion, LiquidationParams, VUnits};
 
 /// What the router intends to do with a cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,19 +284,8 @@ pub fn plan(
             let current = eth_cluster(state);
             let settled =
                 eth::settled_balance(&state.cluster, current.resolved_vunits(), &landing)?;
-            let grown = EthCluster {
-                cluster: Cluster {
-                    validator_count: state.cluster.validator_count.saturating_add(count),
-                    ..state.cluster
-                },
-                vunits: match state.vunits {
-                    VUnits::Implicit => VUnits::Implicit,
-                    VUnits::Explicit(u) => {
-                        VUnits::explicit(u.saturating_add(u64::from(count) * VUNITS_PER_VALIDATOR))
-                    }
-                },
-            };
-            let u_new = grown.resolved_vunits();
+            let (validator_count, vunits) = eth::add_validators(&current, count)?;
+            let u_new = vunits.resolve(validator_count);
             let needed = eth::minimum_balance(u_new, &landing, params)?
                 + eth_spend(u_new, &landing, horizon.runway_blocks)?;
             let amount = needed.saturating_sub(settled);
@@ -362,9 +349,9 @@ pub fn plan(
                 });
             }
             if eth_indices.block != at.block {
-                return Err(AccountingError::BlockBeforeSnapshot {
-                    block: eth_indices.block,
-                    snapshot_block: at.block,
+                return Err(AccountingError::IndicesBlockMismatch {
+                    ssv_block: at.block,
+                    eth_block: eth_indices.block,
                 });
             }
             let eth_landing = eth_indices.advance(horizon.inclusion_blocks)?;
