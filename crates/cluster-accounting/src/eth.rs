@@ -509,6 +509,24 @@ mod tests {
     }
 
     #[test]
+    fn register_settles_before_adding_the_value() {
+        // 1e5 wei left but more owed: v2 floors the settled balance at 0, then adds msg.value.
+        let state = EthCluster {
+            cluster: Cluster {
+                validator_count: 1,
+                network_fee_index: 0,
+                index: 0,
+                active: true,
+                balance: U256::from(100_000u64),
+            },
+            vunits: VUnits::Implicit,
+        };
+        let value = U256::from(10u64.pow(16));
+        let next = register(&state, 1, value, &at(1), &LiquidationParams::MAINNET_ETH).unwrap();
+        assert_eq!(next.cluster.balance, value);
+    }
+
+    #[test]
     fn explicit_vunits_follow_validators_and_reset_at_zero() {
         let state = EthCluster {
             cluster: Cluster {

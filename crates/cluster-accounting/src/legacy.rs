@@ -332,6 +332,25 @@ mod tests {
     }
 
     #[test]
+    fn register_adds_the_amount_before_settling() {
+        // 1e9 left but 5e9 owed: v1.2.0 adds the amount first, so the debt is paid from it.
+        let c = Cluster {
+            validator_count: 1,
+            network_fee_index: 0,
+            index: 0,
+            active: true,
+            balance: U256::from(1_000_000_000u64),
+        };
+        let now = at(1, 400, 100);
+        let amount = U256::from(2_000_000_000_000_000u64);
+        let next = register(&c, 1, amount, &now, &PARAMS).unwrap();
+        assert_eq!(
+            next.balance,
+            amount + U256::from(1_000_000_000u64) - U256::from(5_000_000_000u64)
+        );
+    }
+
+    #[test]
     fn register_without_funds_is_insufficient_balance() {
         let c = Cluster::NEW;
         let now = at(20, 2200, 300);
