@@ -1,0 +1,401 @@
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::{
+    BindingConstraint, Candidate, CandidateReport, CommitteeScore, CommitteeSource, Dimension,
+    NotChosen, Policy, Rejection, Selection, SelectionError, SelectionInput, Verdict,
+    eligibility::check_candidate,
+    search::{self, DIMS, Item, Problem},
+};
+
+/// Bits below the fee in a cost key: room for 13 performance deficits of at most 100,000.
+const PERF_BITS: u32 = 24;
+
+/// Choose a committee under `policy` and explain every candidate.
+///
+/// The committee is the cheapest feasible one by total ETH fee; ties go to the higher sum of 30d
+/// performance, then to the committee whose members come first in (fee, −performance, id) order.
+/// With `reuse_existing_cluster`, a healthy existing cluster that meets the policy wins first (the
+/// one with the fewest validators).
+pub fn select(input: &SelectionInput, policy: &Policy) -> Result<Selection, SelectionError> {
+    policy.validate()?;
+    let candidates = &input.candidates;
+    let mut seen = HashSet::with_capacity(candidates.len());
+    for c in candidates {
+        if !seen.insert(c.id) {
+            return Err(SelectionError::DuplicateCandidate(c.id));
+        }
+    }
+    let size = policy.committee_size;
+    let checks: Vec<Result<(), Rejection>> = candidates
+        .iter()
+        .map(|c| check_candidate(c, input.owner, input.validators_per_operator_limit, policy))
+        .collect();
+    let by_id: HashMap<u64, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    for &id in &policy.pinned {
+        match by_id.get(&id) {
+            None => return Err(infeasible(size, BindingConstraint::PinnedMissing { id })),
+            Some(&i) => {
+                if let Err(rejection) = &checks[i] {
+                    return Err(infeasible(
+                        size,
+                        BindingConstraint::PinnedRejected {
+                            id,
+                            rejection: rejection.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    // Diversity values of eligible candidates; rejected ones are never compared.
+    let values: Vec<[String; 5]> = candidates
+        .iter()
+        .zip(&checks)
+        .map(|(c, check)| {
+            if check.is_ok() {
+                Dimension::ALL.map(|d| d.value_of(c))
+            } else {
+                Default::default()
+            }
+        })
+        .collect();
+    let eligible: Vec<usize> = (0..candidates.len())
+        .filter(|&i| checks[i].is_ok())
+        .collect();
+
+    if policy.reuse_existing_cluster
+        && let Some((ids, validator_count)) =
+            reusable_cluster(input, policy, &checks, &by_id, &values)
+    {
+        let members: Vec<usize> = ids.iter().map(|id| by_id[id]).collect();
+        return Ok(report(
+            candidates,
+            &checks,
+            &values,
+            &members,
+            policy,
+            CommitteeSource::Existing { validator_count },
+            true,
+        ));
+    }
+
+    if eligible.len() < size {
+        return Err(infeasible(
+            size,
+            BindingConstraint::TooFewEligible {
+                eligible: eligible.len(),
+                needed: size,
+                top_rejection: top_rejection(&checks),
+            },
+        ));
+    }
+
+    let (mut items, pinned, order, group_counts) =
+        build_items(candidates, &values, &eligible, policy);
+    let caps = caps_of(policy);
+    let outcome = search::search(&Problem {
+        items: &items,
+        pinned: &pinned,
+        caps,
+        group_counts,
+        size,
+    });
+    let Some(best) = outcome.best else {
+        let binding = if outcome.exhaustive {
+            diversity_binding(&mut items, &pinned, caps, group_counts, size, policy)
+        } else {
+            BindingConstraint::SearchBudget {
+                nodes: outcome.nodes,
+            }
+        };
+        return Err(infeasible(size, binding));
+    };
+    let mut members: Vec<usize> = best.picked.iter().map(|&i| order[i]).collect();
+    members.extend(policy.pinned.iter().map(|id| by_id[id]));
+    let total: u128 = members.iter().map(|&i| candidates[i].eth_fee).sum();
+    if let Some(cap) = policy.max_fee_per_committee
+        && total > cap
+    {
+        return Err(infeasible(
+            size,
+            BindingConstraint::CommitteeFeeCap {
+                cap,
+                cheapest: total,
+            },
+        ));
+    }
+    Ok(report(
+        candidates,
+        &checks,
+        &values,
+        &members,
+        policy,
+        CommitteeSource::New,
+        outcome.exhaustive,
+    ))
+}
+
+fn infeasible(size: usize, binding: BindingConstraint) -> SelectionError {
+    SelectionError::NoFeasibleCommittee { size, binding }
+}
+
+/// The cost key: fee in the high bits, 30d performance deficit (milli-percent) in the low bits.
+fn cost_key(c: &Candidate) -> u128 {
+    let perf = c
+        .performance_30d
+        .filter(|p| p.is_finite())
+        .unwrap_or(0.0)
+        .clamp(0.0, 100.0);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to 0..=100_000"
+    )]
+    let deficit = 100_000 - (perf * 1000.0).round() as u128;
+    (c.eth_fee.min(u128::MAX >> 40) << PERF_BITS) | deficit
+}
+
+fn caps_of(policy: &Policy) -> [u32; DIMS] {
+    let mut caps = [u32::MAX; DIMS];
+    for (d, dim) in Dimension::ALL.iter().enumerate() {
+        if let Some(cap) = policy.diversity.cap(*dim) {
+            caps[d] = u32::try_from(cap).unwrap_or(u32::MAX);
+        }
+    }
+    caps
+}
+
+type Built = (Vec<Item>, Vec<Item>, Vec<usize>, [usize; DIMS]);
+
+/// Items for the search in rank order (pinned apart), the candidate index of each item, and the
+/// number of groups per dimension.
+fn build_items(
+    candidates: &[Candidate],
+    values: &[[String; 5]],
+    eligible: &[usize],
+    policy: &Policy,
+) -> Built {
+    let mut interners: [HashMap<&str, u32>; 5] = Default::default();
+    let mut order: Vec<(u128, u64, usize)> = eligible
+        .iter()
+        .map(|&i| (cost_key(&candidates[i]), candidates[i].id, i))
+        .collect();
+    order.sort_unstable();
+    let mut items = Vec::with_capacity(order.len());
+    let mut pinned = Vec::new();
+    let mut kept = Vec::with_capacity(order.len());
+    for &(key, _, i) in &order {
+        let mut groups = [0u32; DIMS];
+        for (d, interner) in interners.iter_mut().enumerate() {
+            let next = u32::try_from(interner.len()).unwrap_or(u32::MAX);
+            groups[d] = *interner.entry(values[i][d].as_str()).or_insert(next);
+        }
+        let item = Item { key, groups };
+        if policy.pinned.contains(&candidates[i].id) {
+            pinned.push(item);
+        } else {
+            items.push(item);
+            kept.push(i);
+        }
+    }
+    let mut group_counts = [1usize; DIMS];
+    for (d, interner) in interners.iter().enumerate() {
+        group_counts[d] = interner.len().max(1);
+    }
+    (items, pinned, kept, group_counts)
+}
+
+fn top_rejection(checks: &[Result<(), Rejection>]) -> Option<(String, usize)> {
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for r in checks.iter().filter_map(|c| c.as_ref().err()) {
+        *counts.entry(r.kind()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(kind, n)| (kind.to_owned(), n))
+}
+
+/// Which diversity caps make the search infeasible: one cap alone, or the caps whose removal
+/// alone would allow a committee.
+fn diversity_binding(
+    items: &mut [Item],
+    pinned: &[Item],
+    caps: [u32; DIMS],
+    group_counts: [usize; DIMS],
+    size: usize,
+    policy: &Policy,
+) -> BindingConstraint {
+    let mut tightest: Option<(usize, usize)> = None;
+    for (d, dim) in Dimension::ALL.iter().enumerate() {
+        let Some(cap) = policy.diversity.cap(*dim) else {
+            continue;
+        };
+        let mut per_group = vec![0usize; group_counts[d]];
+        for item in items.iter().chain(pinned) {
+            per_group[item.groups[d] as usize] += 1;
+        }
+        let reachable: usize = per_group.iter().map(|&n| n.min(cap)).sum();
+        if reachable < size && tightest.is_none_or(|(_, r)| reachable < r) {
+            tightest = Some((d, reachable));
+        }
+    }
+    if let Some((d, reachable)) = tightest {
+        let dimension = Dimension::ALL[d];
+        return BindingConstraint::DiversityCap {
+            dimension,
+            cap: policy.diversity.cap(dimension).unwrap_or(usize::MAX),
+            reachable,
+        };
+    }
+    let mut dimensions = Vec::new();
+    for (d, dim) in Dimension::ALL.iter().enumerate() {
+        if caps[d] == u32::MAX {
+            continue;
+        }
+        let mut relaxed = caps;
+        relaxed[d] = u32::MAX;
+        let outcome = search::search_with_budget(
+            &Problem {
+                items,
+                pinned,
+                caps: relaxed,
+                group_counts,
+                size,
+            },
+            search::NODE_BUDGET / 10,
+        );
+        if outcome.best.is_some() {
+            dimensions.push(*dim);
+        }
+    }
+    BindingConstraint::DiversityCaps { dimensions }
+}
+
+/// Validators, total fee, ids: lower is better.
+type ClusterRank = (u32, u128, Vec<u64>);
+
+/// The reusable existing cluster with the fewest validators (then lowest fee, then lowest ids).
+fn reusable_cluster(
+    input: &SelectionInput,
+    policy: &Policy,
+    checks: &[Result<(), Rejection>],
+    by_id: &HashMap<u64, usize>,
+    values: &[[String; 5]],
+) -> Option<(Vec<u64>, u32)> {
+    let mut best: Option<(ClusterRank, Vec<u64>)> = None;
+    for cluster in &input.clusters {
+        let ids = cluster.sorted_ids();
+        if ids.len() != policy.committee_size || ids.windows(2).any(|w| w[0] == w[1]) {
+            continue;
+        }
+        let Some(members) = ids
+            .iter()
+            .map(|id| by_id.get(id).copied().filter(|&i| checks[i].is_ok()))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            continue;
+        };
+        if !policy.pinned.iter().all(|id| ids.contains(id)) {
+            continue;
+        }
+        if first_cap_violation(&members, values, policy).is_some() {
+            continue;
+        }
+        let total: u128 = members.iter().map(|&i| input.candidates[i].eth_fee).sum();
+        if policy.max_fee_per_committee.is_some_and(|cap| total > cap) {
+            continue;
+        }
+        let rank = (cluster.validator_count, total, ids.clone());
+        if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+            best = Some((rank, ids));
+        }
+    }
+    best.map(|((count, _, _), ids)| (ids, count))
+}
+
+/// The first dimension in which `members` exceed the policy's cap, with the value.
+pub(crate) fn first_cap_violation(
+    members: &[usize],
+    values: &[[String; 5]],
+    policy: &Policy,
+) -> Option<(Dimension, String)> {
+    for (d, dim) in Dimension::ALL.iter().enumerate() {
+        let Some(cap) = policy.diversity.cap(*dim) else {
+            continue;
+        };
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &m in members {
+            let n = counts.entry(values[m][d].as_str()).or_default();
+            *n += 1;
+            if *n > cap {
+                return Some((*dim, values[m][d].clone()));
+            }
+        }
+    }
+    None
+}
+
+fn report(
+    candidates: &[Candidate],
+    checks: &[Result<(), Rejection>],
+    values: &[[String; 5]],
+    members: &[usize],
+    policy: &Policy,
+    source: CommitteeSource,
+    optimal: bool,
+) -> Selection {
+    let member_refs: Vec<&Candidate> = members.iter().map(|&i| &candidates[i]).collect();
+    let highest_member_fee = member_refs.iter().map(|c| c.eth_fee).max().unwrap_or(0);
+    let reused = matches!(source, CommitteeSource::Existing { .. });
+    let mut shared: [HashMap<&str, usize>; 5] = Default::default();
+    for &m in members {
+        for (d, counts) in shared.iter_mut().enumerate() {
+            *counts.entry(values[m][d].as_str()).or_default() += 1;
+        }
+    }
+    let mut reasons: Vec<CandidateReport> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let verdict = if members.contains(&i) {
+                Verdict::Chosen
+            } else if let Err(rejection) = &checks[i] {
+                Verdict::Rejected(rejection.clone())
+            } else if reused {
+                Verdict::NotChosen(NotChosen::ExistingClusterReused)
+            } else {
+                let capped = Dimension::ALL.iter().enumerate().find_map(|(d, dim)| {
+                    let cap = policy.diversity.cap(*dim)?;
+                    let value = values[i][d].as_str();
+                    (shared[d].get(value).copied().unwrap_or(0) >= cap).then(|| {
+                        NotChosen::DiversityCap {
+                            dimension: *dim,
+                            value: value.to_owned(),
+                            cap,
+                        }
+                    })
+                });
+                Verdict::NotChosen(capped.unwrap_or(NotChosen::BetterCommittee {
+                    fee: c.eth_fee,
+                    highest_member_fee,
+                }))
+            };
+            CandidateReport { id: c.id, verdict }
+        })
+        .collect();
+    reasons.sort_by_key(|r| r.id);
+    let mut committee: Vec<u64> = member_refs.iter().map(|c| c.id).collect();
+    committee.sort_unstable();
+    Selection {
+        committee,
+        source,
+        score: CommitteeScore::of(&member_refs),
+        optimal,
+        reasons,
+    }
+}
