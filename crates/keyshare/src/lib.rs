@@ -8,8 +8,7 @@
 //! plus interpolation and, given operator private keys, decryption.
 //!
 //! ```
-//! use alloy_primitives::Address;
-//! use keyshare::{KeysharesBuilder, Operator, ValidatorSecret, Verifier};
+//! use keyshare::{Address, KeysharesBuilder, Operator, ValidatorSecret, Verifier};
 //!
 //! // Operators as in a keyshares file or the SSV API: ids ascending, base64-PEM RSA keys.
 //! let operators = Operator::list_from_json(include_str!(concat!(
@@ -44,6 +43,7 @@ mod shares_data;
 mod verify;
 mod wire;
 
+pub use alloy_primitives::Address;
 pub use builder::KeysharesBuilder;
 pub use committee::CommitteeSize;
 pub use error::KeyshareError;
