@@ -25,6 +25,8 @@ struct Cli {
 enum Command {
     /// List the built-in networks and their parameters.
     Networks(cmd::networks::NetworksArgs),
+    /// Validator keys: mnemonic, keystores, deposit data, voluntary exits.
+    Keys(cmd::keys::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
 
     let result = match cli.command {
         Command::Networks(args) => cmd::networks::run(&args),
+        Command::Keys(args) => cmd::keys::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
