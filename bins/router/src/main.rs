@@ -27,6 +27,8 @@ enum Command {
     Networks(cmd::networks::NetworksArgs),
     /// Validator keys: mnemonic, keystores, deposit data, voluntary exits.
     Keys(cmd::keys::KeysArgs),
+    /// SSV keyshares: split validator keys for a committee, verify keyshares files.
+    Keyshares(cmd::keyshares::KeysharesArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Networks(args) => cmd::networks::run(&args),
         Command::Keys(args) => cmd::keys::run(&args),
+        Command::Keyshares(args) => cmd::keyshares::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

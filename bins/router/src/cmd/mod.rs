@@ -1,6 +1,7 @@
 //! One module per subcommand group. Each exposes its clap `Args` and a `run` function.
 
 pub mod keys;
+pub mod keyshares;
 pub mod networks;
 
 /// The error every subcommand returns: the binary prints it with its causes and exits non-zero.
