@@ -13,6 +13,9 @@ if [[ -z "$deny" ]]; then
   exit 0
 fi
 
+# cargo-deny reads metadata offline: every package of the lock file must be on disk.
+cargo fetch --locked --quiet
+
 advisories="$root/../shared/advisory-db"
 if [[ -d "$advisories" ]]; then
   # cargo-deny wants a git work tree named after the default database URL.
