@@ -42,7 +42,10 @@ mod tests {
 
     #[test]
     fn parses_known_networks_and_rejects_others() {
-        assert_eq!("Mainnet".parse::<SsvNetwork>().unwrap(), SsvNetwork::Mainnet);
+        assert_eq!(
+            "Mainnet".parse::<SsvNetwork>().unwrap(),
+            SsvNetwork::Mainnet
+        );
         assert_eq!("hoodi".parse::<SsvNetwork>().unwrap(), SsvNetwork::Hoodi);
         let err = "holesky".parse::<SsvNetwork>().unwrap_err();
         assert!(err.to_string().contains("holesky"));
