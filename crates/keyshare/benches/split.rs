@@ -101,6 +101,40 @@ fn ours_ms_per_validator(threads: usize, rounds: u32) -> f64 {
     start.elapsed().as_secs_f64() * 1e3 / validators
 }
 
+/// Mean wall time of `f` in milliseconds over `iters` calls.
+fn time_ms(iters: u32, mut f: impl FnMut()) -> f64 {
+    f();
+    let start = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    start.elapsed().as_secs_f64() * 1e3 / f64::from(iters)
+}
+
+/// The per-validator floor measured now: one BLS signature, four share public keys and four
+/// RSA-2048 encryptions.
+fn floor_ms() -> f64 {
+    let owner: Address = OWNER.parse().expect("owner");
+    let one = ValidatorSecret::from_hex(SECRET).expect("secret");
+    let share = ShareSecret::from_hex(SECRET).expect("share");
+    let ops = operators();
+    let sign = time_ms(200, || {
+        black_box(sign_ownership(black_box(&one), &owner, 0));
+    });
+    let pk = time_ms(200, || {
+        black_box(black_box(&share).public_key());
+    });
+    let rsa = time_ms(200, || {
+        black_box(
+            ops[0]
+                .key
+                .encrypt_share(black_box(&share))
+                .expect("encrypt"),
+        );
+    });
+    sign + 4.0 * (pk + rsa)
+}
+
 fn ssv_keys_ms_per_validator() -> Result<f64, String> {
     let root = manifest_dir().join("../..");
     let node_path = std::env::var_os("SSV_KEYS_NODE_PATH")
@@ -137,9 +171,15 @@ fn compare_with_ssv_keys() {
             return;
         }
     };
+    let floor = floor_ms();
     let one_thread = ours_ms_per_validator(1, 5);
     let two_threads = ours_ms_per_validator(2, 5);
     println!("\nssv-keys 1.1.0 (Node, warm, one process): {node:.2} ms/validator");
+    println!(
+        "floor (1 BLS signature + 4 share keys + 4 RSA-2048 encryptions): {floor:.3} ms; \
+         keyshare on 1 thread = {:.2}x floor",
+        one_thread / floor
+    );
     println!(
         "keyshare, 1 thread:  {one_thread:.3} ms/validator  ({:.1}x faster)",
         node / one_thread
