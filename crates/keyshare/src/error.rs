@@ -51,6 +51,10 @@ pub enum KeyshareError {
         pkcs1: rsa::pkcs1::Error,
     },
 
+    /// An RSA public key could not be encoded as SPKI DER.
+    #[error("cannot encode the operator key as SPKI: {0}")]
+    OperatorKeyEncode(#[source] rsa::pkcs8::spki::Error),
+
     /// SSV nodes expect 256-byte ciphertexts, so only RSA-2048 keys work.
     #[error("operator key is {bits}-bit RSA; SSV requires 2048-bit keys")]
     OperatorKeySize { bits: usize },

@@ -56,10 +56,7 @@ impl OperatorPublicKey {
         Self::check_size(&key)?;
         let der = key
             .to_public_key_der()
-            .map_err(|e| KeyshareError::OperatorKeyDer {
-                spki: e,
-                pkcs1: rsa::pkcs1::Error::KeyMalformed,
-            })?;
+            .map_err(KeyshareError::OperatorKeyEncode)?;
         let body = BASE64.encode(der.as_bytes());
         let mut pem_text = String::from("-----BEGIN RSA PUBLIC KEY-----\n");
         for line in body.as_bytes().chunks(64) {
