@@ -55,4 +55,7 @@ step "split validators 0 and 1 into encrypted keyshares for owner $owner, nonce 
 step "verify the keyshares as an SSV node would, and decrypt every share with the operators' keys"
 "$bin" keyshares verify "$out/keyshares.json" --owner "$owner" --nonce 0 --operator-keys "$out/operator-keys"
 
+step "one validator offline: key, committee with reasons, keyshares, ETH for registerValidator"
+cargo run --quiet --locked -p stafi-router-examples --example onboard_offline
+
 step "demo finished; outputs in demo-out/"
