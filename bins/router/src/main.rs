@@ -29,6 +29,8 @@ enum Command {
     Keys(cmd::keys::KeysArgs),
     /// SSV keyshares: split validator keys for a committee, verify keyshares files.
     Keyshares(cmd::keyshares::KeysharesArgs),
+    /// SSV operators: choose committees on fee, health, performance and diversity.
+    Operators(cmd::operators::OperatorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Networks(args) => cmd::networks::run(&args),
         Command::Keys(args) => cmd::keys::run(&args),
         Command::Keyshares(args) => cmd::keyshares::run(&args),
+        Command::Operators(args) => cmd::operators::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,6 +35,7 @@ mod search;
 mod select;
 mod stafi_go;
 
+pub use alloy_primitives::Address;
 pub use candidate::{
     BLOCKS_PER_YEAR, Candidate, DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT, ExistingCluster, FeeToken,
     OperatorStatus, SelectionInput,

@@ -218,6 +218,7 @@ pub struct CandidateReport {
     /// Operator id.
     pub id: u64,
     /// What happened to it.
+    #[serde(flatten)]
     pub verdict: Verdict,
 }
 

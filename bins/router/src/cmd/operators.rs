@@ -1,0 +1,324 @@
+//! `stafi-router operators …`: choose SSV operator committees from the public SSV API.
+
+use std::{fmt::Write as _, path::PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use operator_selection::{
+    Address, Candidate, CommitteeSource, ExistingCluster, FeeToken, OperatorStatus, Policy,
+    Selection, SelectionInput, Verdict, select, select_stafi_go,
+};
+use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork, wire};
+
+use super::CmdError;
+
+const POLICY_HELP: &str = "\
+Policy defaults (used when --policy is not given; a policy file overrides only the keys it sets):
+  committee_size = 4
+  min_performance_30d = 90.0, min_performance_24h = 80.0, require_performance_data = true
+  capacity_headroom = 5            (validators + 5 <= the per-operator limit)
+  private_when_whitelisted = true  (private operators only if they whitelist --owner)
+  verified_only = false, max_fee_per_operator / max_fee_per_committee unset (wei per block)
+  [diversity] per_owner = 1, per_setup_provider = 2, per_location = 2, per_el_client = 2
+  allow = [], deny = [], pinned = [], reuse_existing_cluster = false
+The committee is the cheapest feasible one by total ETH fee (eth_fee), ties to higher 30d
+performance, then lower ids. Exits non-zero naming the binding constraint when none exists.";
+
+#[derive(Debug, Args)]
+pub struct OperatorsArgs {
+    #[command(subcommand)]
+    command: OperatorsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum OperatorsCommand {
+    /// Choose a committee from the SSV API's operators and explain every choice.
+    #[command(after_help = POLICY_HELP)]
+    Select(SelectArgs),
+}
+
+#[derive(Debug, Args)]
+struct SelectArgs {
+    /// SSV network: mainnet or hoodi.
+    #[arg(long)]
+    network: String,
+    /// SSV API base URL (default: https://api.ssv.network/api/v4/{network}).
+    #[arg(long)]
+    api_url: Option<String>,
+    /// TOML policy file (see the defaults below).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Committee size: 4, 7, 10 or 13 (overrides the policy's committee_size).
+    #[arg(long)]
+    size: Option<usize>,
+    /// Our cluster owner: private operators must whitelist it; its clusters can be reused.
+    #[arg(long)]
+    owner: Option<Address>,
+    /// `validatorsPerOperatorLimit` of the SSV contract (3000 on mainnet and hoodi, DIP-37).
+    #[arg(long, default_value_t = operator_selection::DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT)]
+    validator_limit: u32,
+    /// Selection rule: the policy, or the older Go client's rule for comparison.
+    #[arg(long, value_enum, default_value_t = Preset::Policy)]
+    preset: Preset,
+    /// Print JSON (committee, score and every candidate's reason).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Preset {
+    /// The policy file (or the defaults).
+    Policy,
+    /// StaFi's Go client: active, count + 5 <= limit, fee <= upper median, the cheapest 4.
+    StafiGo,
+}
+
+pub fn run(args: &OperatorsArgs) -> Result<(), CmdError> {
+    match &args.command {
+        OperatorsCommand::Select(select_args) => run_select(select_args),
+    }
+}
+
+fn run_select(args: &SelectArgs) -> Result<(), CmdError> {
+    let network: SsvNetwork = args.network.parse()?;
+    let mut policy = match &args.policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read policy file {}: {e}", path.display()))?;
+            Policy::from_toml(&text)?
+        }
+        None => Policy::default(),
+    };
+    if let Some(size) = args.size {
+        policy.committee_size = size;
+    }
+    policy.validate()?;
+
+    let mut builder = SsvApiClient::builder(network);
+    if let Some(url) = &args.api_url {
+        builder = builder.base_url(url.clone());
+    }
+    let client = builder.build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (operators, clusters) = runtime.block_on(async {
+        let operators = client
+            .all_operators(&OperatorsQuery::new().per_page(100).ordering("id:asc"))
+            .await?;
+        let clusters = match args.owner {
+            Some(owner) => client.clusters_by_owner(owner).await?,
+            None => Vec::new(),
+        };
+        Ok::<_, ssv_api::SsvApiError>((operators, clusters))
+    })?;
+
+    let (candidates, skipped) = to_candidates(&operators);
+    if !skipped.is_empty() {
+        tracing::warn!(
+            count = skipped.len(),
+            ids = ?skipped,
+            "operators without an ETH fee are left out"
+        );
+    }
+    let input = SelectionInput {
+        candidates,
+        clusters: clusters.iter().filter_map(to_cluster).collect(),
+        owner: args.owner.unwrap_or(Address::ZERO),
+        validators_per_operator_limit: args.validator_limit,
+    };
+    let selection = match args.preset {
+        Preset::Policy => select(&input, &policy)?,
+        Preset::StafiGo => select_stafi_go(&input, policy.committee_size)?,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&selection)?);
+    } else {
+        print!("{}", render(&selection, &input));
+    }
+    Ok(())
+}
+
+/// SSV API operators as selection candidates; operators without an ETH fee are returned apart.
+fn to_candidates(operators: &[wire::Operator]) -> (Vec<Candidate>, Vec<u64>) {
+    let mut skipped = Vec::new();
+    let candidates = operators
+        .iter()
+        .filter_map(|op| {
+            let Some(eth_fee) = op.eth_fee else {
+                skipped.push(op.id);
+                return None;
+            };
+            Some(to_candidate(op, eth_fee))
+        })
+        .collect();
+    (candidates, skipped)
+}
+
+fn to_candidate(op: &wire::Operator, eth_fee: u128) -> Candidate {
+    let status = match op.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("active") => OperatorStatus::Active,
+        Some("inactive") => OperatorStatus::Inactive,
+        Some("no validators") => OperatorStatus::NoValidators,
+        Some("removed") => OperatorStatus::Removed,
+        None if op.is_active == Some(true) => OperatorStatus::Active,
+        Some(_) | None => OperatorStatus::Unknown,
+    };
+    let text = |s: &Option<String>| {
+        s.as_ref()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let performance = op.performance.unwrap_or_default();
+    Candidate {
+        id: op.id,
+        public_key: op.public_key.clone(),
+        eth_fee,
+        ssv_fee: op.fee,
+        validator_count: u32::try_from(op.validators_count.unwrap_or(0)).unwrap_or(u32::MAX),
+        is_active: op.is_active.unwrap_or(matches!(
+            status,
+            OperatorStatus::Active | OperatorStatus::NoValidators
+        )),
+        status,
+        removed: op.is_removed(),
+        is_private: op.is_private.unwrap_or(false),
+        whitelist: op.whitelist(),
+        verified: op.is_verified(),
+        performance_24h: performance.day,
+        performance_30d: performance.month,
+        setup_provider: text(&op.setup_provider),
+        location: text(&op.location),
+        el_client: text(&op.eth1_node_client),
+        cl_client: text(&op.eth2_node_client),
+        mev_relays: op.mev_relays.clone().unwrap_or_default(),
+        owner_address: op.owner_address.unwrap_or(Address::ZERO),
+        dkg_endpoint: text(&op.dkg_address),
+    }
+}
+
+fn to_cluster(cluster: &wire::Cluster) -> Option<ExistingCluster> {
+    let operator_ids = cluster.operators.clone()?;
+    if cluster.is_liquidated == Some(true) {
+        return None;
+    }
+    Some(ExistingCluster {
+        operator_ids,
+        validator_count: u32::try_from(cluster.validator_count.unwrap_or(0)).unwrap_or(u32::MAX),
+        validators: Vec::new(),
+        fee_token: FeeToken::Eth,
+    })
+}
+
+fn render(selection: &Selection, input: &SelectionInput) -> String {
+    let mut out = String::new();
+    let source = match selection.source {
+        CommitteeSource::New => "new cluster".to_owned(),
+        CommitteeSource::Existing { validator_count } => {
+            format!("existing cluster with {validator_count} validators")
+        }
+    };
+    let s = &selection.score;
+    let _ = writeln!(out, "committee: {:?} ({source})", selection.committee);
+    let _ = writeln!(
+        out,
+        "total ETH fee: {} wei/block; yearly cost per validator: {} wei ({:.6} ETH)",
+        s.total_eth_fee,
+        s.yearly_cost_per_validator,
+        wei_to_eth(s.yearly_cost_per_validator)
+    );
+    let _ = writeln!(
+        out,
+        "performance: mean 30d {}, min 24h {}{}",
+        s.mean_performance_30d
+            .map_or_else(|| "n/a".to_owned(), |p| format!("{p:.2}%")),
+        s.min_performance_24h
+            .map_or_else(|| "n/a".to_owned(), |p| format!("{p:.2}%")),
+        if selection.optimal {
+            ""
+        } else {
+            " (search budget hit: may not be the cheapest)"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "\n{:>6}  {:<14} {:<10} reason",
+        "id", "eth fee", "provider"
+    );
+    let mut rows: Vec<_> = selection.reasons.iter().collect();
+    rows.sort_by_key(|r| {
+        (
+            match r.verdict {
+                Verdict::Chosen => 0,
+                Verdict::NotChosen(_) => 1,
+                Verdict::Rejected(_) => 2,
+            },
+            r.id,
+        )
+    });
+    for row in rows {
+        let c = input.candidates.iter().find(|c| c.id == row.id);
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<14} {:<10} {}",
+            row.id,
+            c.map_or(0, |c| c.eth_fee),
+            c.and_then(|c| c.setup_provider.as_deref()).unwrap_or("-"),
+            row.verdict
+        );
+    }
+    out
+}
+
+#[allow(clippy::cast_precision_loss, reason = "display only")]
+fn wei_to_eth(wei: u128) -> f64 {
+    wei as f64 / 1e18
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire_operator(json: serde_json::Value) -> wire::Operator {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn maps_api_operators_to_candidates() {
+        let op = wire_operator(serde_json::json!({
+            "id": 7, "public_key": "a2V5", "fee": "382640000000", "eth_fee": "1770000000",
+            "validators_count": 143, "is_active": 1, "status": "No Validators",
+            "is_private": true, "whitelist_addresses": ["0x5E33db0b37622F7E6b2f0654aA7B985D854EA9Cb"],
+            "type": "verified_operator", "performance": {"24h": 100, "30d": 99.5},
+            "setup_provider": " AWS ", "location": "", "eth1_node_client": "Geth",
+            "eth2_node_client": "Prysm", "mev_relays": "Flashbots, Aestus",
+            "owner_address": "0x3187a42658417a4d60866163A4534Ce00D40C0C8", "dkg_address": ""
+        }));
+        let removed = wire_operator(serde_json::json!({
+            "id": 8, "public_key": "a2V5", "eth_fee": "1", "is_deleted": true, "is_active": 0,
+            "status": "Removed"
+        }));
+        let legacy = wire_operator(serde_json::json!({"id": 9, "public_key": "a2V5", "fee": "1"}));
+        let (candidates, skipped) = to_candidates(&[op, removed, legacy]);
+        assert_eq!(skipped, vec![9]);
+        let c = &candidates[0];
+        assert_eq!(
+            (c.id, c.eth_fee, c.ssv_fee),
+            (7, 1_770_000_000, Some(382_640_000_000))
+        );
+        assert_eq!(c.status, OperatorStatus::NoValidators);
+        assert!(c.is_running() && c.is_private && c.verified);
+        assert_eq!(c.whitelist.len(), 1);
+        assert_eq!(c.setup_provider.as_deref(), Some("AWS"));
+        assert_eq!(c.location, None);
+        assert_eq!(
+            c.mev_relays,
+            vec!["Flashbots".to_owned(), "Aestus".to_owned()]
+        );
+        assert_eq!(c.dkg_endpoint, None);
+        assert_eq!(
+            (c.performance_24h, c.performance_30d),
+            (Some(100.0), Some(99.5))
+        );
+        assert!(candidates[1].is_removed() && !candidates[1].is_running());
+    }
+}
