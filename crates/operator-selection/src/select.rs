@@ -399,3 +399,126 @@ fn report(
         reasons,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::Address;
+
+    use super::*;
+    use crate::{ExistingCluster, FeeToken};
+
+    /// Operators 1..=8 with fee = id, distinct owners, locations and clients, and the given
+    /// providers.
+    fn market(providers: [&str; 8]) -> Vec<Candidate> {
+        (1..=8u8)
+            .map(|id| Candidate {
+                owner_address: Address::with_last_byte(id),
+                setup_provider: Some(providers[usize::from(id - 1)].to_owned()),
+                location: Some(format!("country-{id}")),
+                el_client: Some(format!("client-{id}")),
+                ..Candidate::new(u64::from(id), "key", u128::from(id))
+            })
+            .collect()
+    }
+
+    fn cluster(ids: [u64; 4], validator_count: u32) -> ExistingCluster {
+        ExistingCluster {
+            operator_ids: ids.to_vec(),
+            validator_count,
+            validators: Vec::new(),
+            fee_token: FeeToken::Eth,
+        }
+    }
+
+    #[test]
+    fn diversity_cap_is_named_for_skipped_cheap_operators() {
+        let input = SelectionInput::new(
+            market(["a", "a", "a", "b", "c", "d", "e", "f"]),
+            Address::ZERO,
+        );
+        let selection = select(&input, &Policy::default()).unwrap();
+        assert_eq!(selection.committee, vec![1, 2, 4, 5]);
+        assert_eq!(
+            selection.verdict(3),
+            Some(&Verdict::NotChosen(NotChosen::DiversityCap {
+                dimension: Dimension::SetupProvider,
+                value: "a".to_owned(),
+                cap: 2,
+            }))
+        );
+        assert_eq!(
+            selection.verdict(6),
+            Some(&Verdict::NotChosen(NotChosen::BetterCommittee {
+                fee: 6,
+                highest_member_fee: 5,
+            }))
+        );
+    }
+
+    #[test]
+    fn reuses_the_healthy_cluster_with_fewest_validators() {
+        let mut candidates = market(["a", "a", "a", "b", "c", "d", "e", "f"]);
+        candidates[7].performance_30d = Some(50.0); // 8 fails the floor
+        let input = SelectionInput {
+            clusters: vec![
+                cluster([5, 6, 7, 8], 0), // 8 is rejected
+                cluster([1, 2, 3, 4], 1), // three from provider "a"
+                cluster([4, 5, 6, 7], 9),
+                cluster([2, 4, 6, 7], 3),
+            ],
+            ..SelectionInput::new(candidates, Address::ZERO)
+        };
+        let policy = Policy {
+            reuse_existing_cluster: true,
+            ..Policy::default()
+        };
+        let selection = select(&input, &policy).unwrap();
+        assert_eq!(selection.committee, vec![2, 4, 6, 7]);
+        assert_eq!(
+            selection.source,
+            CommitteeSource::Existing { validator_count: 3 }
+        );
+        assert_eq!(
+            selection.verdict(1),
+            Some(&Verdict::NotChosen(NotChosen::ExistingClusterReused))
+        );
+        // Without reuse the cheapest new committee wins.
+        let fresh = select(&input, &Policy::default()).unwrap();
+        assert_eq!(fresh.committee, vec![1, 2, 4, 5]);
+        assert_eq!(fresh.source, CommitteeSource::New);
+    }
+
+    #[test]
+    fn pinned_operators_are_kept_and_named_when_missing() {
+        let input = SelectionInput::new(
+            market(["a", "b", "c", "d", "e", "f", "g", "h"]),
+            Address::ZERO,
+        );
+        let pinned = Policy {
+            pinned: vec![8],
+            ..Policy::default()
+        };
+        assert_eq!(select(&input, &pinned).unwrap().committee, vec![1, 2, 3, 8]);
+        let missing = Policy {
+            pinned: vec![99],
+            ..Policy::default()
+        };
+        let err = select(&input, &missing).unwrap_err();
+        assert!(err.to_string().contains("pinned operator 99"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_candidates_are_refused() {
+        let mut candidates = market(["a", "b", "c", "d", "e", "f", "g", "h"]);
+        candidates[1].id = 1;
+        let err = select(
+            &SelectionInput::new(candidates, Address::ZERO),
+            &Policy::default(),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, SelectionError::DuplicateCandidate(1)),
+            "{err}"
+        );
+    }
+}
