@@ -17,7 +17,7 @@
 pub const DIMS: usize = 6;
 
 /// Stop after this many nodes; the result then says it may not be optimal.
-pub const NODE_BUDGET: u64 = 2_000_000;
+pub const NODE_BUDGET: u64 = 200_000;
 
 /// One eligible candidate, reduced to what the search needs.
 #[derive(Debug, Clone)]
