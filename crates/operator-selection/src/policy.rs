@@ -132,6 +132,17 @@ impl Policy {
                 ),
             });
         }
+        if let Some((i, id)) = self
+            .pinned
+            .iter()
+            .enumerate()
+            .find(|(i, id)| self.pinned[..*i].contains(id))
+        {
+            return Err(SelectionError::PolicyValue {
+                field: "pinned",
+                reason: format!("operator {id} is pinned twice (entry {i})"),
+            });
+        }
         if let Some(id) = self.pinned.iter().find(|id| self.deny.contains(id)) {
             return Err(SelectionError::PolicyValue {
                 field: "pinned",
@@ -332,6 +343,8 @@ mod tests {
         assert!(err.to_string().contains("diversity.per_location"), "{err}");
         let err = Policy::from_toml("pinned = [1]\ndeny = [1]").unwrap_err();
         assert!(err.to_string().contains("pinned"), "{err}");
+        let err = Policy::from_toml("pinned = [7, 7]").unwrap_err();
+        assert!(err.to_string().contains("pinned twice"), "{err}");
         let err = Policy::from_toml("pinned = [1, 2, 3, 4, 5]").unwrap_err();
         assert!(err.to_string().contains("pinned"), "{err}");
     }
