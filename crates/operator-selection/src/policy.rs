@@ -297,6 +297,12 @@ mod tests {
     }
 
     #[test]
+    fn example_policy_file_spells_out_the_defaults() {
+        let example = include_str!("../policy.example.toml");
+        assert_eq!(Policy::from_toml(example).unwrap(), Policy::default());
+    }
+
+    #[test]
     fn bad_size_and_unknown_fields_are_errors() {
         assert!(matches!(
             Policy::from_toml("committee_size = 5"),
