@@ -31,7 +31,10 @@ fn networks_json_lists_mainnet_and_hoodi() {
     assert!(out.status.success());
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<_> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert!(names.contains(&"mainnet") && names.contains(&"hoodi"), "{names:?}");
+    assert!(
+        names.contains(&"mainnet") && names.contains(&"hoodi"),
+        "{names:?}"
+    );
     let hoodi = rows.iter().find(|r| r["name"] == "hoodi").unwrap();
     assert_eq!(hoodi["chain_id"], 560_048);
 }

@@ -29,7 +29,10 @@ pub fn run(args: &NetworksArgs) -> Result<(), CmdError> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        println!("{:<10} {:>10}  {:<10}  {:<10}", "network", "chain id", "genesis", "capella");
+        println!(
+            "{:<10} {:>10}  {:<10}  {:<10}",
+            "network", "chain id", "genesis", "capella"
+        );
         for n in &networks {
             println!(
                 "{:<10} {:>10}  {:<10}  {:<10}",
