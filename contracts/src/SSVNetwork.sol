@@ -93,7 +93,6 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         liquidationThresholdPeriod = _liquidationThresholdPeriod;
         minimumLiquidationCollateral = _pack(_minimumLiquidationCollateral, true);
         liquidationThresholdPeriodSSV = _liquidationThresholdPeriod;
-        minimumLiquidationCollateralSSV = _pack(_minimumLiquidationCollateral, false);
         validatorsPerOperatorLimit = _validatorsPerOperatorLimit;
         declareOperatorFeePeriod = _declareOperatorFeePeriod;
         executeOperatorFeePeriod = _executeOperatorFeePeriod;

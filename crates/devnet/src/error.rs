@@ -1,0 +1,74 @@
+use std::path::PathBuf;
+
+use alloy::primitives::B256;
+use stafi_contracts::ContractsError;
+use thiserror::Error;
+
+/// Everything that can go wrong while starting or driving the devnet.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DevnetError {
+    /// The anvil binary is not where `ANVIL_BIN` or the default `.tools/` path says.
+    #[error("anvil not found at {}; run scripts/install-tools.sh (or set ANVIL_BIN)", path.display())]
+    AnvilMissing { path: PathBuf },
+    /// anvil did not start.
+    #[error("anvil at {} failed to start: {source}", path.display())]
+    AnvilStart {
+        path: PathBuf,
+        #[source]
+        source: alloy::node_bindings::NodeError,
+    },
+    /// anvil printed no dev accounts to sign with.
+    #[error("anvil reported {found} dev accounts; the devnet needs {needed}")]
+    TooFewAccounts { found: usize, needed: usize },
+    /// Deploying a test double failed.
+    #[error("deploying {contract} failed: {source}")]
+    Deploy {
+        contract: &'static str,
+        #[source]
+        source: Box<alloy::contract::Error>,
+    },
+    /// A contract call reverted or could not be sent (the error names the call and the cluster).
+    #[error(transparent)]
+    Contract(#[from] ContractsError),
+    /// A sent transaction's receipt could not be fetched.
+    #[error("waiting for the receipt of {call} failed: {source}")]
+    Receipt {
+        call: &'static str,
+        #[source]
+        source: alloy::providers::PendingTransactionError,
+    },
+    /// A mined transaction has a failed status.
+    #[error("{call} was mined in transaction {tx} but failed")]
+    Failed { call: &'static str, tx: B256 },
+    /// A transaction succeeded but did not emit the event the helper reads.
+    #[error("{call} emitted no {event} event")]
+    MissingEvent {
+        call: &'static str,
+        event: &'static str,
+    },
+    /// A JSON-RPC request (anvil_mine, eth_blockNumber, …) failed.
+    #[error("{method} failed: {source}")]
+    Rpc {
+        method: &'static str,
+        #[source]
+        source: alloy::transports::TransportError,
+    },
+    /// Generating an operator's RSA key failed.
+    #[error("generating the RSA key of operator {index} failed: {source}")]
+    OperatorKey {
+        index: usize,
+        #[source]
+        source: rsa::Error,
+    },
+    /// Encoding an operator's RSA public key as SPKI DER failed.
+    #[error("encoding the RSA public key of operator {index} failed: {source}")]
+    OperatorKeyEncoding {
+        index: usize,
+        #[source]
+        source: rsa::pkcs8::spki::Error,
+    },
+    /// No seeded operator has this id.
+    #[error("no seeded operator has id {id}")]
+    UnknownOperator { id: u64 },
+}

@@ -1,0 +1,35 @@
+//! A local devnet for tests, examples and the demo: anvil (from `.tools/`, bound to 127.0.0.1 on
+//! an OS-chosen port, killed on drop) with the Solidity test doubles of `contracts/` deployed —
+//! the beacon deposit contract, StaFi's Storage, UserDeposit, NetworkSettings, SuperNode and
+//! Withdraw, the SSV token, SSVNetwork v2 and SSVNetworkViews — and seeded: SSV operators with
+//! fresh RSA keys (various fees, one private, one removed), a funded deposit pool, trusted oracles.
+//!
+//! ```
+//! use devnet::{Devnet, OperatorSpec};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let devnet = Devnet::builder()
+//!     .operators(vec![OperatorSpec::public(1_000_000_000); 4])
+//!     .spawn()
+//!     .await?;
+//! assert_eq!(devnet.public_operator_ids(), vec![1, 2, 3, 4]);
+//! devnet.mine(5).await?;
+//! # Ok::<(), devnet::DevnetError>(())
+//! # }).unwrap();
+//! ```
+
+mod anvil;
+mod deposit;
+mod devnet;
+pub mod doubles;
+mod error;
+mod operators;
+
+pub use anvil::anvil_path;
+pub use deposit::{deposit_data_root, withdrawal_credentials};
+pub use devnet::{
+    Accounts, Addresses, Devnet, DevnetBuilder, cluster_from_receipt, cluster_ref, new_cluster,
+    send,
+};
+pub use error::DevnetError;
+pub use operators::{OperatorSpec, SeededOperator, operator_public_key_bytes, ssv_public_key};
