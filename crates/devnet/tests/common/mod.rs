@@ -13,10 +13,6 @@ pub async fn spawn(builder: DevnetBuilder) -> Devnet {
         .unwrap_or_else(|e| panic!("devnet failed to start: {e}"))
 }
 
-pub fn spawn_default() -> DevnetBuilder {
-    Devnet::builder()
-}
-
 /// The revert reason of a failed devnet call.
 pub fn reason(err: &DevnetError) -> &RevertReason {
     match err {
