@@ -796,6 +796,29 @@ impl Devnet {
         snapshot("legacyRegisterValidator", receipt).map(|(c, _)| c)
     }
 
+    /// The DAO sets an ETH cluster's effective balance (standing in for an oracle-proven
+    /// `updateClusterBalance`): settles with the old vUnits, then vUnits = ceil(EB·10000/32).
+    pub async fn update_effective_balance(
+        &self,
+        owner: Address,
+        operator_ids: &[u64],
+        cluster: &Cluster,
+        effective_balance: u32,
+    ) -> Result<TransactionReceipt, DevnetError> {
+        let network = self.ssv_double();
+        send(
+            network.updateClusterEffectiveBalance(
+                owner,
+                operator_ids.to_vec(),
+                double_cluster(cluster),
+                effective_balance,
+            ),
+            "updateClusterEffectiveBalance",
+            Some(cluster_ref(owner, operator_ids)),
+        )
+        .await
+    }
+
     /// The owner nonce the next keyshare must be signed with (count of the owner's `ValidatorAdded`).
     pub async fn owner_nonce(&self, owner: Address) -> Result<U256, DevnetError> {
         self.ssv_double()
