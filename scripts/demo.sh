@@ -91,4 +91,7 @@ step "verify the keyshares as an SSV node would, and decrypt every share with th
 step "one validator offline: key, committee with reasons, keyshares, ETH for registerValidator"
 cargo run --quiet --locked -p stafi-router-examples --example onboard_offline
 
+step "the router's main job once on a local chain: StaFi 1 ETH deposit, oracle vote, SSV v2 registration, 31 ETH stake"
+cargo run --quiet --locked -p stafi-router-examples --example onchain_onboard
+
 step "demo finished; outputs in demo-out/"
