@@ -9,6 +9,11 @@ rm -rf "$out" && mkdir -p "$out" && chmod 700 "$out"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "local chain tools (scripts/install-tools.sh anvil)"
+scripts/install-tools.sh anvil
+# shellcheck disable=SC1090
+source <(scripts/tool-env.sh)
+
 step "build stafi-router"
 cargo build --quiet --locked -p stafi-router
 bin="${CARGO_TARGET_DIR:-$root/target}/debug/stafi-router"
