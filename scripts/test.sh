@@ -18,7 +18,14 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
-cargo test --workspace --locked
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line for the whole run: the sum over every test binary and doctest run.
+summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  END { printf "%d passed, %d failed", p, f }' "$log")"
 
 step "cargo deny"
 scripts/deny.sh
+
+printf '\ntests: %s\n' "$summary"
