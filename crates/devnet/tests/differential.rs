@@ -2,7 +2,14 @@
 //! step the `cluster-accounting` ledger, rebuilt from the double's logs, predicts `getBalance` and
 //! `isLiquidatable` to the wei. Steps: register, bulk register, remove, deposit, withdraw,
 //! operator and network fee changes, liquidate (owner or stranger), reactivate, effective-balance
-//! updates (explicit vUnits) and mined blocks.
+//! updates (explicit vUnits), migration of legacy SSV clusters to ETH and mined blocks.
+//!
+//! Legacy SSV clusters are created while the double emulates the state before the v2 upgrade.
+//! v2 emits no event for an operator's legacy SSV fee (the double sets it with the test-only
+//! `setOperatorFeeSSV`), so the ledger starts from the operators' and network's fees read from
+//! the views once the devnet is seeded, with the v2 upgrade block right after the legacy clusters,
+//! and follows the logs from there. Legacy clusters are checked against `getBalanceSSV` and
+//! `isLiquidatableSSV` until they migrate, then against the ETH views.
 
 mod common;
 
@@ -10,7 +17,10 @@ use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::{Filter, Log as RpcLog};
 use alloy::sol_types::SolEvent;
-use cluster_accounting::{Event, Ledger, LiquidationParams, Log, LogPosition};
+use cluster_accounting::{
+    ClusterVersion, Event, FeeSnapshot, Ledger, LiquidationParams, Log, LogPosition, NetworkState,
+    OperatorState,
+};
 use common::{bytes, pubkey, spawn};
 use devnet::{Devnet, DevnetError, cluster_from_receipt, new_cluster, send};
 use stafi_contracts::ssv_network::SSVNetwork as N;
@@ -121,6 +131,17 @@ fn to_event(log: &RpcLog) -> Option<Event> {
             cluster: to_model(&d.cluster),
         });
     }
+    if let Ok(e) = N::ClusterMigratedToETH::decode_log(l) {
+        let d = e.data;
+        return Some(Event::ClusterMigratedToEth {
+            owner: d.owner,
+            operator_ids: d.operatorIds,
+            eth_deposited: d.ethDeposited,
+            ssv_refunded: d.ssvRefunded,
+            effective_balance: d.effectiveBalance,
+            cluster: to_model(&d.cluster),
+        });
+    }
     if let Ok(e) = N::ClusterReactivated::decode_log(l) {
         let d = e.data;
         return Some(Event::ClusterReactivated {
@@ -138,6 +159,8 @@ struct Tracked {
     keys: Vec<u32>,
     /// False until the first registration creates the cluster on chain.
     exists: bool,
+    /// A legacy SSV cluster, until it migrates to ETH.
+    legacy: bool,
 }
 
 async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) {
@@ -169,7 +192,7 @@ async fn check(
     ledger: &Ledger,
     owner: Address,
     t: &Tracked,
-    params: &LiquidationParams,
+    params: &Params,
     step: usize,
 ) {
     if !t.exists {
@@ -179,11 +202,20 @@ async fn check(
     let block = devnet.block_number().await.unwrap();
     let at = alloy::eips::BlockId::number(block);
     let views = devnet.ssv_views();
-    let raw = views
-        .getBalance(owner, t.ids.clone(), t.cluster.clone().into())
-        .block(at)
-        .call_raw()
-        .await;
+    let tuple = t.cluster.clone();
+    let raw = if t.legacy {
+        views
+            .getBalanceSSV(owner, t.ids.clone(), tuple.into())
+            .block(at)
+            .call_raw()
+            .await
+    } else {
+        views
+            .getBalance(owner, t.ids.clone(), tuple.into())
+            .block(at)
+            .call_raw()
+            .await
+    };
     let predicted = ledger.balance(owner, &t.ids, block);
     match (raw, predicted) {
         (Ok(ret), Ok(p)) => assert_eq!(
@@ -197,12 +229,33 @@ async fn check(
         ),
         (a, b) => panic!("step {step}: double {a:?} vs model {b:?}"),
     }
-    let liq = views
-        .isLiquidatable(owner, t.ids.clone(), t.cluster.clone().into())
-        .block(at)
-        .call()
-        .await
-        .unwrap();
+    let tuple = t.cluster.clone();
+    let liq = if t.legacy {
+        views
+            .isLiquidatableSSV(owner, t.ids.clone(), tuple.into())
+            .block(at)
+            .call()
+            .await
+            .unwrap()
+    } else {
+        views
+            .isLiquidatable(owner, t.ids.clone(), tuple.into())
+            .block(at)
+            .call()
+            .await
+            .unwrap()
+    };
+    let version = ledger
+        .cluster(owner, &t.ids)
+        .expect("an existing cluster is in the ledger")
+        .state
+        .version;
+    assert_eq!(
+        version == ClusterVersion::Ssv,
+        t.legacy,
+        "cluster version at step {step}"
+    );
+    let params = if t.legacy { &params.ssv } else { &params.eth };
     let predicted = ledger.is_liquidatable(owner, &t.ids, block, params);
     // The model reports liquidated clusters as errors where the view answers false.
     match predicted {
@@ -211,23 +264,74 @@ async fn check(
     }
 }
 
+/// Liquidation parameters of both fee tokens.
+struct Params {
+    eth: LiquidationParams,
+    ssv: LiquidationParams,
+}
+
+/// Operator and network fee state at `block`, read from the views: v2 emits no event for a
+/// legacy operator's SSV fee. Snapshots start at `block` with index 0; the ledger only uses
+/// index differences, so the absolute base does not matter.
+async fn fee_state(devnet: &Devnet, ids: &[u64], block: u64) -> (Vec<OperatorState>, NetworkState) {
+    let views = devnet.ssv_views();
+    let at = alloy::eips::BlockId::number(block);
+    let mut operators = Vec::new();
+    for &id in ids {
+        let ssv = views.getOperatorFeeSSV(id).block(at).call().await.unwrap();
+        let eth = views.getOperatorFee(id).block(at).call().await.unwrap();
+        operators.push(OperatorState {
+            id,
+            ssv: FeeSnapshot::new(ClusterVersion::Ssv.pack(ssv).unwrap(), block),
+            eth: FeeSnapshot::new(ClusterVersion::Eth.pack(eth).unwrap(), block),
+            removed: false,
+        });
+    }
+    let ssv = views.getNetworkFeeSSV().block(at).call().await.unwrap();
+    let eth = views.getNetworkFee().block(at).call().await.unwrap();
+    let network = NetworkState {
+        ssv: FeeSnapshot::new(ClusterVersion::Ssv.pack(ssv).unwrap(), block),
+        eth: FeeSnapshot::new(ClusterVersion::Eth.pack(eth).unwrap(), block),
+    };
+    (operators, network)
+}
+
+async fn params(devnet: &Devnet) -> Params {
+    let views = devnet.ssv_views();
+    Params {
+        eth: LiquidationParams {
+            threshold_period: views.getLiquidationThresholdPeriod().call().await.unwrap(),
+            minimum_collateral: views
+                .getMinimumLiquidationCollateral()
+                .call()
+                .await
+                .unwrap(),
+        },
+        ssv: LiquidationParams {
+            threshold_period: views
+                .getLiquidationThresholdPeriodSSV()
+                .call()
+                .await
+                .unwrap(),
+            minimum_collateral: views
+                .getMinimumLiquidationCollateralSSV()
+                .call()
+                .await
+                .unwrap(),
+        },
+    }
+}
+
+#[allow(clippy::too_many_lines)]
 async fn run(seed: u64, steps: usize) {
     let devnet = spawn(Devnet::builder()).await;
     let owner = devnet.accounts.ssv_owner;
     let stranger = devnet.accounts.user;
     let ops = devnet.public_operator_ids();
     let views = devnet.ssv_views();
-    let params = LiquidationParams {
-        threshold_period: views.getLiquidationThresholdPeriod().call().await.unwrap(),
-        minimum_collateral: views
-            .getMinimumLiquidationCollateral()
-            .call()
-            .await
-            .unwrap(),
-    };
-    let mut ledger = Ledger::default();
-    let mut from = 0;
-    let mut rng = Rng(seed | 1);
+    let params = params(&devnet).await;
+    // xorshift needs a non-zero state; every other seed is its own sequence.
+    let mut rng = Rng(seed.max(1));
     let mut next_key = 1u32;
     let mut clusters: Vec<Tracked> = [&ops[0..4], &ops[4..8]]
         .into_iter()
@@ -236,13 +340,59 @@ async fn run(seed: u64, steps: usize) {
             cluster: new_cluster(),
             keys: Vec::new(),
             exists: false,
+            legacy: false,
         })
         .collect();
+
+    // Before the v2 upgrade: two legacy SSV clusters over other operator sets, one well funded,
+    // one a little above the SSV minimum collateral so that it may become liquidatable.
+    let seeded = devnet.block_number().await.unwrap();
+    let (operators, fees) = fee_state(&devnet, &ops[0..8], seeded).await;
+    let ssv_burn: u64 = fees.ssv.fee
+        + [0, 2, 4, 6]
+            .iter()
+            .map(|&i| operators[i].ssv.fee)
+            .sum::<u64>();
+    let ssv_unit = U256::from(ClusterVersion::Ssv.packing());
+    let funding = [
+        U256::from(10u64.pow(19)),
+        params.ssv.minimum_collateral + U256::from(ssv_burn * (50 + rng.below(150))) * ssv_unit,
+    ];
+    for (ids, amount) in [
+        [ops[0], ops[2], ops[4], ops[6]],
+        [ops[1], ops[3], ops[5], ops[7]],
+    ]
+    .into_iter()
+    .zip(funding)
+    {
+        let cluster = devnet
+            .seed_legacy_cluster(owner, &ids, bytes(&pubkey(next_key)), amount)
+            .await
+            .unwrap();
+        clusters.push(Tracked {
+            ids: ids.to_vec(),
+            cluster,
+            keys: vec![next_key],
+            exists: true,
+            legacy: true,
+        });
+        next_key += 1;
+    }
+    let upgrade = devnet.block_number().await.unwrap() + 1;
+    let mut ledger = operators
+        .into_iter()
+        .fold(Ledger::builder().eth_upgrade_block(upgrade), |b, o| {
+            b.operator(o)
+        })
+        .network(fees)
+        .build();
+    let mut from = seeded + 1;
+    sync(&devnet, &mut ledger, &mut from).await;
     let network = devnet.ssv_network();
     let unit = U256::from(500_000_000_000_000u64); // 0.0005 ETH, about one validator's threshold
 
     for step in 0..steps {
-        let c = usize::try_from(rng.below(2)).unwrap();
+        let c = usize::try_from(rng.below(clusters.len() as u64)).unwrap();
         let t = &mut clusters[c];
         let action = rng.below(11);
         let result: Result<Option<alloy::rpc::types::TransactionReceipt>, DevnetError> =
@@ -323,6 +473,18 @@ async fn run(seed: u64, steps: usize) {
                     let fee = U256::from(100_000 * (20_000 + rng.below(30_000)));
                     devnet.set_network_fee(fee).await.map(|()| None)
                 }
+                7 if t.legacy && t.cluster.active && t.cluster.validatorCount > 0 => {
+                    let who = if rng.below(2) == 0 { stranger } else { owner };
+                    send(
+                        network
+                            .liquidateSSV(owner, t.ids.clone(), t.cluster.clone())
+                            .from(who),
+                        "liquidateSSV",
+                        None,
+                    )
+                    .await
+                    .map(Some)
+                }
                 7 if t.cluster.active && t.cluster.validatorCount > 0 => {
                     // A stranger may liquidate only a liquidatable cluster; the owner always may.
                     let who = if rng.below(2) == 0 { stranger } else { owner };
@@ -349,6 +511,24 @@ async fn run(seed: u64, steps: usize) {
                     )
                     .await
                     .map(Some)
+                }
+                9 if t.legacy => {
+                    // Sometimes too little ETH: InsufficientBalance, and the cluster stays legacy.
+                    let value =
+                        unit * U256::from(rng.below(2 * u64::from(t.cluster.validatorCount) + 2));
+                    send(
+                        network
+                            .migrateClusterToETH(t.ids.clone(), t.cluster.clone())
+                            .value(value)
+                            .from(owner),
+                        "migrateClusterToETH",
+                        None,
+                    )
+                    .await
+                    .map(|r| {
+                        t.legacy = false;
+                        Some(r)
+                    })
                 }
                 10 if t.cluster.active && t.cluster.validatorCount > 0 => {
                     let v = u64::from(t.cluster.validatorCount);
@@ -389,6 +569,6 @@ async fn run(seed: u64, steps: usize) {
 #[tokio::test]
 async fn ledger_matches_double_on_random_sequences() {
     for seed in [0x5eed_0001, 0x5eed_0002, 0x5eed_0003] {
-        run(seed, 60).await;
+        run(seed, 80).await;
     }
 }
