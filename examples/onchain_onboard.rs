@@ -16,17 +16,15 @@
 use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
-use alloy::sol_types::SolEvent;
 use cluster_accounting::{
-    Action, ClusterState, ClusterVersion, Event, Horizon, Ledger, LiquidationParams, Log,
-    LogPosition, VUnits, format_amount, plan, runway,
+    Action, ClusterState, ClusterVersion, Horizon, Ledger, LiquidationParams, Log, LogPosition,
+    VUnits, format_amount, plan, runway,
 };
-use devnet::{Devnet, cluster_from_receipt, new_cluster, send};
+use devnet::{Devnet, accounting_event, cluster_from_receipt, new_cluster, send};
 use keygen::wire::NetworkConfig;
 use keygen::{DepositPlan, Mnemonic, Network, WithdrawalTarget};
 use keyshare::{KeysharesBuilder, Operator, ValidatorSecret, Verifier};
 use operator_selection::{Candidate, DiversityCaps, Policy, SelectionInput, Verdict, select};
-use stafi_contracts::ssv_network::SSVNetwork as N;
 use stafi_contracts::{StafiAddresses, first_word};
 
 type Error = Box<dyn std::error::Error>;
@@ -39,62 +37,6 @@ const INITIAL: u64 = 1;
 const MATCH: u64 = 2;
 const STAKING: u64 = 3;
 
-fn model_cluster(c: &stafi_contracts::Cluster) -> cluster_accounting::Cluster {
-    cluster_accounting::Cluster {
-        validator_count: c.validatorCount,
-        network_fee_index: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
-}
-
-/// The SSVNetwork events the accounting ledger needs for one new ETH cluster.
-fn to_event(log: &alloy::rpc::types::Log) -> Option<Event> {
-    let l = &log.inner;
-    if let Ok(e) = N::OperatorAdded::decode_log(l) {
-        return Some(Event::OperatorAdded {
-            operator_id: e.data.operatorId,
-            fee: e.data.fee,
-        });
-    }
-    if let Ok(e) = N::OperatorFeeExecuted::decode_log(l) {
-        return Some(Event::OperatorFeeExecuted {
-            operator_id: e.data.operatorId,
-            fee: e.data.fee,
-        });
-    }
-    if let Ok(e) = N::OperatorRemoved::decode_log(l) {
-        return Some(Event::OperatorRemoved {
-            operator_id: e.data.operatorId,
-        });
-    }
-    if let Ok(e) = N::NetworkFeeUpdated::decode_log(l) {
-        return Some(Event::NetworkFeeUpdated {
-            new_fee: e.data.newFee,
-        });
-    }
-    if let Ok(e) = N::NetworkFeeUpdatedSSV::decode_log(l) {
-        return Some(Event::NetworkFeeUpdatedSsv {
-            new_fee: e.data.newFee,
-        });
-    }
-    if let Ok(e) = N::ValidatorAdded::decode_log(l) {
-        return Some(Event::ValidatorAdded {
-            owner: e.data.owner,
-            operator_ids: e.data.operatorIds,
-            cluster: model_cluster(&e.data.cluster),
-        });
-    }
-    if let Ok(e) = N::FeeRecipientAddressUpdated::decode_log(l) {
-        return Some(Event::FeeRecipientAddressUpdated {
-            owner: e.data.owner,
-            recipient: e.data.recipientAddress,
-        });
-    }
-    None
-}
-
 /// Applies the SSVNetwork logs of blocks `*from..=latest` to the ledger.
 async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) -> Result<u64, Error> {
     let latest = devnet.block_number().await?;
@@ -103,7 +45,7 @@ async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) -> Result<u6
         .from_block(*from)
         .to_block(latest);
     for log in devnet.provider().get_logs(&filter).await? {
-        if let Some(event) = to_event(&log) {
+        if let Some(event) = accounting_event(&log) {
             let position = LogPosition::new(
                 log.block_number.ok_or("log without a block number")?,
                 log.transaction_index

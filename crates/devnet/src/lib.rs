@@ -18,6 +18,7 @@
 //! # }).unwrap();
 //! ```
 
+mod accounting;
 mod anvil;
 mod deposit;
 mod devnet;
@@ -25,6 +26,7 @@ pub mod doubles;
 mod error;
 mod operators;
 
+pub use accounting::{accounting_cluster, accounting_event};
 pub use anvil::anvil_path;
 pub use deposit::{deposit_data_root, withdrawal_credentials};
 pub use devnet::{

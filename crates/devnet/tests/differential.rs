@@ -15,15 +15,13 @@ mod common;
 
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::Provider;
-use alloy::rpc::types::{Filter, Log as RpcLog};
-use alloy::sol_types::SolEvent;
+use alloy::rpc::types::Filter;
 use cluster_accounting::{
-    ClusterVersion, Event, FeeSnapshot, Ledger, LiquidationParams, Log, LogPosition, NetworkState,
+    ClusterVersion, FeeSnapshot, Ledger, LiquidationParams, Log, LogPosition, NetworkState,
     OperatorState,
 };
 use common::{bytes, pubkey, spawn};
-use devnet::{Devnet, DevnetError, cluster_from_receipt, new_cluster, send};
-use stafi_contracts::ssv_network::SSVNetwork as N;
+use devnet::{Devnet, DevnetError, accounting_event, cluster_from_receipt, new_cluster, send};
 use stafi_contracts::{Cluster, first_word};
 
 /// xorshift64*: a small deterministic generator so failures replay from the printed seed.
@@ -39,118 +37,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-fn to_model(c: &Cluster) -> cluster_accounting::Cluster {
-    cluster_accounting::Cluster {
-        validator_count: c.validatorCount,
-        network_fee_index: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
-}
-
-fn to_event(log: &RpcLog) -> Option<Event> {
-    let l = &log.inner;
-    if let Ok(e) = N::OperatorAdded::decode_log(l) {
-        return Some(Event::OperatorAdded {
-            operator_id: e.data.operatorId,
-            fee: e.data.fee,
-        });
-    }
-    if let Ok(e) = N::OperatorFeeExecuted::decode_log(l) {
-        return Some(Event::OperatorFeeExecuted {
-            operator_id: e.data.operatorId,
-            fee: e.data.fee,
-        });
-    }
-    if let Ok(e) = N::OperatorRemoved::decode_log(l) {
-        return Some(Event::OperatorRemoved {
-            operator_id: e.data.operatorId,
-        });
-    }
-    if let Ok(e) = N::NetworkFeeUpdated::decode_log(l) {
-        return Some(Event::NetworkFeeUpdated {
-            new_fee: e.data.newFee,
-        });
-    }
-    if let Ok(e) = N::NetworkFeeUpdatedSSV::decode_log(l) {
-        return Some(Event::NetworkFeeUpdatedSsv {
-            new_fee: e.data.newFee,
-        });
-    }
-    if let Ok(e) = N::ValidatorAdded::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ValidatorAdded {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ValidatorRemoved::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ValidatorRemoved {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterDeposited::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterDeposited {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            value: d.value,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterWithdrawn::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterWithdrawn {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            value: d.value,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterLiquidated::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterLiquidated {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterBalanceUpdated::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterBalanceUpdated {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            effective_balance: d.effectiveBalance,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterMigratedToETH::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterMigratedToEth {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            eth_deposited: d.ethDeposited,
-            ssv_refunded: d.ssvRefunded,
-            effective_balance: d.effectiveBalance,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    if let Ok(e) = N::ClusterReactivated::decode_log(l) {
-        let d = e.data;
-        return Some(Event::ClusterReactivated {
-            owner: d.owner,
-            operator_ids: d.operatorIds,
-            cluster: to_model(&d.cluster),
-        });
-    }
-    None
 }
 
 struct Tracked {
@@ -173,7 +59,7 @@ async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) {
         .from_block(*from)
         .to_block(latest);
     for log in devnet.provider().get_logs(&filter).await.unwrap() {
-        if let Some(event) = to_event(&log) {
+        if let Some(event) = accounting_event(&log) {
             let position = LogPosition::new(
                 log.block_number.unwrap(),
                 log.transaction_index.unwrap(),
