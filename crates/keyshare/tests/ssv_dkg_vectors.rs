@@ -129,13 +129,7 @@ fn any_three_shares_interpolate_to_the_known_secret() {
     for (i, (_, share)) in shares.iter().enumerate() {
         assert_eq!(share.public_key(), data.share_public_keys()[i]);
     }
-    for skip in 0..4 {
-        let subset: Vec<(u64, &ShareSecret)> = shares
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != skip)
-            .map(|(_, (id, s))| (*id, s))
-            .collect();
+    for subset in common::all_but_one(&shares) {
         let secret = recover_secret(&subset).unwrap();
         assert_eq!(hex::encode(*secret.to_bytes()), VALIDATOR_SECRET);
         assert_eq!(secret.public_key(), file.items[0].public_key);

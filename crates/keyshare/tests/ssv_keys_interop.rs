@@ -135,13 +135,7 @@ fn we_accept_what_ssv_keys_builds_and_recover_the_secret() {
     for ((_, share), plain) in shares.iter().zip(&printed) {
         assert_eq!(*share.to_plaintext(), plain.private_key);
     }
-    for skip in 0..4 {
-        let subset: Vec<(u64, &ShareSecret)> = shares
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != skip)
-            .map(|(_, (id, s))| (*id, s))
-            .collect();
+    for subset in common::all_but_one(&shares) {
         assert_eq!(
             format!(
                 "0x{}",

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use keyshare::ShareSecret;
+
 /// `crates/keyshare/tests/fixtures/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,4 +48,19 @@ pub fn ssv_keys_oracle(args: &[&str]) -> Output {
         .unwrap_or_else(|e| {
             panic!("cannot run node ({e}); install Node.js and run scripts/install-tools.sh")
         })
+}
+
+/// Every subset of `shares` that leaves exactly one out: for n = 4 these are the 3-of-4 sets an
+/// SSV committee signs with.
+pub fn all_but_one(shares: &[(u64, ShareSecret)]) -> Vec<Vec<(u64, &ShareSecret)>> {
+    (0..shares.len())
+        .map(|skip| {
+            shares
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, (id, s))| (*id, s))
+                .collect()
+        })
+        .collect()
 }
