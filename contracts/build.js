@@ -1,6 +1,8 @@
 // Compiles contracts/ with solc-js (standard-JSON input) and writes the committed artifacts:
 //   contracts/out/<Contract>.json  {contractName, abi, bytecode, deployedBytecode}  (test doubles)
-//   abi/<Name>.json                ABI array of each published interface (leading "I" dropped)
+//   abi/<Name>.json                ABI array of each StaFi, ERC-20 and deposit-contract interface
+//                                  (leading "I" dropped). abi/SSVNetwork*.json are SSV's published
+//                                  v2.0.0 ABIs, copied as published (abi/SOURCES.md), not built here.
 // Usage: node contracts/build.js <path to solc.js> [--check]
 // With --check nothing is written; the process exits 1 and names every stale or missing artifact.
 'use strict';
@@ -41,15 +43,13 @@ for (const e of output.errors || []) console.error(e.formattedMessage);
 if (errors.length > 0) process.exit(1);
 
 const artifacts = {};
-// Interfaces that share a file are written one per contract; ISSVNetworkCore is part of both SSV ABIs.
+// Interfaces that share a file are written one per contract.
 const published = {
   IStafiStorage: 'StafiStorage',
   IStafiSuperNode: 'StafiSuperNode',
   IStafiUserDeposit: 'StafiUserDeposit',
   IStafiNetworkSettings: 'StafiNetworkSettings',
   IStafiWithdraw: 'StafiWithdraw',
-  ISSVNetwork: 'SSVNetwork',
-  ISSVNetworkViews: 'SSVNetworkViews',
   IERC20: 'ERC20',
   IDepositContract: 'DepositContract',
 };

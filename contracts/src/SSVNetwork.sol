@@ -1,24 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.24;
 
-import {ISSVNetwork, ISSVNetworkViews} from "../interfaces/ISSVNetwork.sol";
+import {ISSVNetworkEvents} from "../interfaces/ISSVNetwork.sol";
 import {IERC20} from "../interfaces/IERC20.sol";
 
 /// SSV Network v2.0.0 test double: ETH clusters (fees in msg.value, vUnits) and legacy SSV-token
-/// clusters, with the accounting of ../shared/spec/ssv-contracts.md §4 (legacy, packed ÷1e7) and
-/// §8.4/§8.6 (ETH, packed ÷1e5, vUnits). One contract holds the state and the views; SSVNetworkViews
-/// forwards to it, as the real proxy pair does.
+/// clusters, with the accounting of the SSV Network v2.0.0 contracts (legacy clusters packed ÷1e7,
+/// ETH clusters packed ÷1e5 and scaled by vUnits). One contract holds the state and the views;
+/// SSVNetworkViews forwards to it, as the real proxy pair does. Every external function is one of
+/// the published v2.0.0 ABI's (abi/SSVNetwork.json, abi/SSVNetworkViews.json) with its selector and
+/// outputs, or a test-only hook whose name starts with `test`; devnet's abi_conformance test checks
+/// both. Effective balances change only as on chain: oracles commit a Merkle root by weighted vote
+/// (`commitRoot`) and anyone proves a cluster's leaf against it (`updateClusterBalance`).
 ///
-/// Test-only additions (not in the real ABI): `legacyRegisterValidator` while `legacyRegistrationOpen`
-/// (creates SSV clusters as before the v2 upgrade), `setOperatorFeeSSV`, `updateClusterEffectiveBalance`
-/// (the DAO stands in for the oracle Merkle root), `getOwnerNonce`.
-contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
+/// Test-only hooks (not on chain): `testRegisterLegacyOperator` and `testRegisterLegacyValidator`
+/// create operators and SSV clusters as they existed before the v2 upgrade; `testSetOperatorFeeSSV`
+/// sets an operator's legacy SSV fee.
+contract SSVNetwork is ISSVNetworkEvents {
     uint256 private constant SSV_DIGITS = 10_000_000;
     uint256 private constant ETH_DIGITS = 100_000;
     uint64 private constant VUNITS = 10_000;
     uint64 private constant MINIMAL_LIQUIDATION_THRESHOLD = 21_480;
     uint8 private constant VERSION_SSV = 0;
     uint8 private constant VERSION_ETH = 1;
+    /// The ETH fee v2 gives a legacy operator with a non-zero SSV fee (April-2026 code).
+    uint64 private constant DEFAULT_OPERATOR_ETH_FEE = 1_778_800_000;
+    uint16 private constant BPS = 10_000;
 
     struct Snapshot {
         uint32 block;
@@ -50,11 +57,27 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         uint32 blockNumber;
     }
 
-    address public immutable owner;
-    IERC20 public immutable token;
-    bool public legacyRegistrationOpen;
+    /// `getOperatorById` output.
+    struct OperatorView {
+        address owner;
+        uint256 fee;
+        uint32 validatorCount;
+        address whitelistedAddress;
+        bool isPrivate;
+        bool isActive;
+    }
 
-    uint64 public lastOperatorId;
+    /// `getOperatorFeePeriods` output.
+    struct OperatorFeePeriods {
+        uint64 declarePeriod;
+        uint64 executePeriod;
+    }
+
+    address public immutable owner;
+    IERC20 private immutable token;
+    uint256 private reentrancyStatus = 1;
+
+    uint64 private lastOperatorId;
     mapping(uint64 => Operator) private operators;
     mapping(bytes32 => uint64) private operatorsPKs;
     mapping(uint64 => mapping(address => bool)) private operatorWhitelist;
@@ -64,7 +87,16 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     mapping(bytes32 => bytes32) private ethClusters;
     mapping(bytes32 => uint64) private clusterVUnits;
     mapping(bytes32 => bytes32) private validatorPKs;
-    mapping(address => uint256) private ownerNonce;
+    /// Block of the oracle root each cluster's effective balance was last proven against.
+    mapping(bytes32 => uint64) private clusterEBBlock;
+
+    uint32[4] private activeOracleIds;
+    mapping(uint32 => address) private oracles;
+    uint16 private quorumBps;
+    uint64 private latestCommittedBlock;
+    mapping(uint64 => bytes32) private committedRoots;
+    mapping(uint64 => mapping(uint32 => bool)) private oracleVoted;
+    mapping(uint64 => mapping(bytes32 => uint256)) private rootWeight;
 
     Fees private ethNetwork;
     Fees private ssvNetwork;
@@ -97,13 +129,33 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         declareOperatorFeePeriod = _declareOperatorFeePeriod;
         executeOperatorFeePeriod = _executeOperatorFeePeriod;
         operatorMaxFeeIncrease = _operatorMaxFeeIncrease;
-        ethNetwork.blockNumber = uint32(block.number);
-        ssvNetwork.blockNumber = uint32(block.number);
+        ethNetwork.blockNumber = _toUint32(block.number);
+        ssvNetwork.blockNumber = _toUint32(block.number);
+        activeOracleIds = [uint32(1), 2, 3, 4];
+        quorumBps = 7_500;
+        emit SSVNetworkUpgradeBlock("v2.0.0", block.number);
     }
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert CallerNotOwnerWithData(msg.sender, owner);
         _;
+    }
+
+    modifier nonReentrant() {
+        if (reentrancyStatus == 2) revert ReentrancyGuardReentrantCall();
+        reentrancyStatus = 2;
+        _;
+        reentrancyStatus = 1;
+    }
+
+    function _toUint32(uint256 value) private pure returns (uint32) {
+        if (value > type(uint32).max) revert SafeCastOverflow();
+        return uint32(value);
+    }
+
+    function _toUint64(uint256 value) private pure returns (uint64) {
+        if (value > type(uint64).max) revert SafeCastOverflow();
+        return uint64(value);
     }
 
     // ---------------------------------------------------------------- packing and indices
@@ -148,7 +200,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         uint32 count = eth ? op.ethValidatorCount : op.validatorCount;
         s.index += d;
         s.balance += d * count;
-        s.block = uint32(block.number);
+        s.block = _toUint32(block.number);
     }
 
     /// Cluster index and packed burn (sum of operator fees) without touching operators.
@@ -301,7 +353,6 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         bytes32 key = keccak256(abi.encodePacked(publicKey, msg.sender));
         if (validatorPKs[key] != bytes32(0)) revert ValidatorAlreadyExistsWithData(publicKey);
         validatorPKs[key] = bytes32(uint256(keccak256(abi.encodePacked(ids))) | 1);
-        ownerNonce[msg.sender] += 1;
     }
 
     function _removeValidator(bytes calldata publicKey, uint64[] calldata ids, bool single) private {
@@ -363,7 +414,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         uint64[] calldata operatorIds,
         bytes calldata sharesData,
         Cluster memory cluster
-    ) external payable override {
+    ) external payable nonReentrant {
         _register(operatorIds, cluster, 1, true, msg.value);
         _addValidator(publicKey, operatorIds);
         emit ValidatorAdded(msg.sender, operatorIds, publicKey, sharesData, cluster);
@@ -374,10 +425,10 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         uint64[] calldata operatorIds,
         bytes[] calldata sharesData,
         Cluster memory cluster
-    ) external payable override {
+    ) external payable nonReentrant {
         if (publicKeys.length == 0) revert EmptyPublicKeysList();
         if (publicKeys.length != sharesData.length) revert PublicKeysSharesLengthMismatch();
-        _register(operatorIds, cluster, uint32(publicKeys.length), true, msg.value);
+        _register(operatorIds, cluster, _toUint32(publicKeys.length), true, msg.value);
         for (uint256 i = 0; i < publicKeys.length; i++) {
             _addValidator(publicKeys[i], operatorIds);
             emit ValidatorAdded(msg.sender, operatorIds, publicKeys[i], sharesData[i], cluster);
@@ -386,7 +437,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function removeValidator(bytes calldata publicKey, uint64[] calldata operatorIds, Cluster memory cluster)
         external
-        override
+       
     {
         _removeValidator(publicKey, operatorIds, true);
         _removeFromCluster(operatorIds, cluster, 1);
@@ -395,24 +446,24 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function bulkRemoveValidator(bytes[] calldata publicKeys, uint64[] calldata operatorIds, Cluster memory cluster)
         external
-        override
+       
     {
         if (publicKeys.length == 0) revert ValidatorDoesNotExist();
         for (uint256 i = 0; i < publicKeys.length; i++) {
             _removeValidator(publicKeys[i], operatorIds, false);
         }
-        _removeFromCluster(operatorIds, cluster, uint32(publicKeys.length));
+        _removeFromCluster(operatorIds, cluster, _toUint32(publicKeys.length));
         for (uint256 i = 0; i < publicKeys.length; i++) {
             emit ValidatorRemoved(msg.sender, operatorIds, publicKeys[i], cluster);
         }
     }
 
-    function exitValidator(bytes calldata publicKey, uint64[] calldata operatorIds) external override {
+    function exitValidator(bytes calldata publicKey, uint64[] calldata operatorIds) external {
         _checkExit(publicKey, operatorIds);
         emit ValidatorExited(msg.sender, operatorIds, publicKey);
     }
 
-    function bulkExitValidator(bytes[] calldata publicKeys, uint64[] calldata operatorIds) external override {
+    function bulkExitValidator(bytes[] calldata publicKeys, uint64[] calldata operatorIds) external {
         if (publicKeys.length == 0) revert ValidatorDoesNotExist();
         for (uint256 i = 0; i < publicKeys.length; i++) {
             _checkExit(publicKeys[i], operatorIds);
@@ -430,7 +481,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function deposit(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         payable
-        override
+       
     {
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
         cluster.balance += msg.value;
@@ -438,7 +489,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         emit ClusterDeposited(clusterOwner, operatorIds, msg.value, cluster);
     }
 
-    function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external override {
+    function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external nonReentrant {
         bytes32 id = _loadETH(msg.sender, operatorIds, cluster);
         uint64 burn;
         uint64 u = _vUnits(id, cluster.validatorCount, true);
@@ -457,7 +508,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         emit ClusterWithdrawn(msg.sender, operatorIds, amount, cluster);
     }
 
-    function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable override {
+    function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable nonReentrant {
         bytes32 id = _loadETH(msg.sender, operatorIds, cluster);
         if (cluster.active) revert ClusterAlreadyEnabled();
         (uint64 index, uint64 burn) = _updateOperators(operatorIds, true, true, cluster.validatorCount, false);
@@ -475,7 +526,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function liquidate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
-        override
+       
     {
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
         _liquidate(clusterOwner, operatorIds, cluster, id, true);
@@ -483,13 +534,13 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function liquidateSSV(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
-        override
+       
     {
         bytes32 id = _loadSSV(clusterOwner, operatorIds, cluster);
         _liquidate(clusterOwner, operatorIds, cluster, id, false);
     }
 
-    function migrateClusterToETH(uint64[] calldata operatorIds, Cluster memory cluster) external payable override {
+    function migrateClusterToETH(uint64[] calldata operatorIds, Cluster memory cluster) external payable nonReentrant {
         bytes32 id = _loadSSV(msg.sender, operatorIds, cluster);
         bool wasActive = cluster.active;
         uint32 count = cluster.validatorCount;
@@ -508,48 +559,62 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         if (!wasActive) emit ClusterReactivated(msg.sender, operatorIds, next);
     }
 
-    function setFeeRecipientAddress(address recipientAddress) external override {
+    function setFeeRecipientAddress(address recipientAddress) external {
         emit FeeRecipientAddressUpdated(msg.sender, recipientAddress);
     }
 
-    // ---------------------------------------------------------------- test-only hooks
+    // ---------------------------------------------------------------- effective balances
 
-    function setLegacyRegistrationOpen(bool open) external onlyOwner {
-        legacyRegistrationOpen = open;
+    function _oracleId(address oracle) private view returns (uint32) {
+        for (uint256 i = 0; i < 4; i++) {
+            uint32 id = activeOracleIds[i];
+            if (oracles[id] == oracle && oracle != address(0)) return id;
+        }
+        revert NotOracle();
     }
 
-    /// v1.2.0 `registerValidator` (SSV pulled with transferFrom), available only while the double
-    /// emulates the state before the v2 upgrade.
-    function legacyRegisterValidator(
-        bytes calldata publicKey,
-        uint64[] calldata operatorIds,
-        bytes calldata sharesData,
-        uint256 amount,
-        Cluster memory cluster
-    ) external {
-        if (!legacyRegistrationOpen) revert IncorrectClusterVersion();
-        _register(operatorIds, cluster, 1, false, amount);
-        _addValidator(publicKey, operatorIds);
-        if (amount > 0 && !token.transferFrom(msg.sender, address(this), amount)) revert TokenTransferFailed();
-        emit ValidatorAdded(msg.sender, operatorIds, publicKey, sharesData, cluster);
+    /// An oracle's vote for the Merkle root of every cluster's effective balance at `blockNum`
+    /// (one weight per oracle); the root is committed once the votes reach `quorumBps`.
+    function commitRoot(bytes32 merkleRoot, uint64 blockNum) external {
+        uint32 oracleId = _oracleId(msg.sender);
+        if (blockNum > block.number) revert FutureBlockNumber();
+        if (blockNum <= latestCommittedBlock) revert StaleBlockNumber();
+        if (oracleVoted[blockNum][oracleId]) revert AlreadyVoted();
+        oracleVoted[blockNum][oracleId] = true;
+        uint256 weight = rootWeight[blockNum][merkleRoot] + 1;
+        rootWeight[blockNum][merkleRoot] = weight;
+        uint256 quorum = (4 * uint256(quorumBps) + BPS - 1) / BPS;
+        emit WeightedRootProposed(merkleRoot, blockNum, weight, quorum, oracleId, msg.sender);
+        if (weight >= quorum) {
+            committedRoots[blockNum] = merkleRoot;
+            latestCommittedBlock = blockNum;
+            emit RootCommitted(merkleRoot, blockNum);
+        }
     }
 
-    /// Sets an operator's legacy SSV fee (settling at the old rate first).
-    function setOperatorFeeSSV(uint64 operatorId, uint256 fee) external onlyOwner {
-        Operator storage op = _existing(operatorId);
-        _settleOperator(op, false);
-        op.fee = _pack(fee, false);
-    }
-
-    /// Stands in for an oracle-proven effective-balance update (§8.6 D5): settles with the old vUnits,
-    /// sets vUnits = ceil(EB·10000/32) and liquidates (paying msg.sender) when now liquidatable.
-    function updateClusterEffectiveBalance(
+    /// Anyone proves a cluster's effective balance against the latest committed root. Settles with
+    /// the old vUnits, sets vUnits = ceil(EB·10000/32) and liquidates (paying msg.sender) when the
+    /// cluster is now liquidatable. The leaf is keccak256(keccak256(abi.encode(clusterId, EB))).
+    function updateClusterBalance(
+        uint64 blockNum,
         address clusterOwner,
         uint64[] calldata operatorIds,
         Cluster memory cluster,
-        uint32 effectiveBalance
-    ) external onlyOwner {
+        uint32 effectiveBalance,
+        bytes32[] calldata merkleProof
+    ) external nonReentrant {
+        bytes32 root = committedRoots[blockNum];
+        if (root == bytes32(0)) revert RootNotFound();
+        if (blockNum != latestCommittedBlock) revert MustUseLatestRoot();
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
+        if (blockNum <= clusterEBBlock[id]) revert StaleUpdate();
+        bytes32 node = keccak256(bytes.concat(keccak256(abi.encode(id, effectiveBalance))));
+        for (uint256 i = 0; i < merkleProof.length; i++) {
+            bytes32 p = merkleProof[i];
+            node = node < p ? keccak256(abi.encode(node, p)) : keccak256(abi.encode(p, node));
+        }
+        if (node != root) revert InvalidProof();
+        clusterEBBlock[id] = blockNum;
         uint256 v = cluster.validatorCount;
         if (effectiveBalance < 32 * v) revert EBBelowMinimum();
         if (effectiveBalance > 2048 * v) revert EBExceedsMaximum();
@@ -559,7 +624,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
             (index, burn) = _clusterIndex(operatorIds, true);
             _settle(cluster, index, _vUnits(id, cluster.validatorCount, true), true);
         }
-        uint64 u = uint64((uint256(effectiveBalance) * VUNITS + 31) / 32);
+        uint64 u = _toUint64((uint256(effectiveBalance) * VUNITS + 31) / 32);
         clusterVUnits[id] = u;
         if (cluster.active && cluster.validatorCount > 0 && _liquidatable(cluster.balance, burn, u, true)) {
             _updateOperators(operatorIds, true, false, cluster.validatorCount, false);
@@ -572,11 +637,67 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
             emit ClusterLiquidated(clusterOwner, operatorIds, cluster);
         }
         _store(id, cluster, true);
-        emit ClusterBalanceUpdated(clusterOwner, operatorIds, uint64(block.number), effectiveBalance, cluster);
+        emit ClusterBalanceUpdated(clusterOwner, operatorIds, blockNum, effectiveBalance, cluster);
     }
 
-    function getOwnerNonce(address clusterOwner) external view returns (uint256) {
-        return ownerNonce[clusterOwner];
+    function replaceOracle(uint32 oracleId, address newOracle) external onlyOwner {
+        bool known;
+        for (uint256 i = 0; i < 4; i++) {
+            if (activeOracleIds[i] == oracleId) known = true;
+            else if (oracles[activeOracleIds[i]] == newOracle) revert OracleAlreadyAssigned();
+        }
+        if (!known) revert InvalidOracleId();
+        if (newOracle == address(0)) revert ZeroAddress();
+        address old = oracles[oracleId];
+        if (old == newOracle) revert SameOracleAddressNotAllowed();
+        oracles[oracleId] = newOracle;
+        emit OracleReplaced(oracleId, old, newOracle);
+    }
+
+    function updateQuorumBps(uint16 quorum) external onlyOwner {
+        if (quorum == 0 || quorum > BPS) revert InvalidQuorum();
+        quorumBps = quorum;
+        emit QuorumUpdated(quorum);
+    }
+
+    // ---------------------------------------------------------------- test-only hooks
+
+    /// An operator as registered before the v2 upgrade: an SSV fee, and the ETH fee v2 assigns such
+    /// an operator (`DEFAULT_OPERATOR_ETH_FEE` when its SSV fee is non-zero).
+    function testRegisterLegacyOperator(bytes calldata publicKey, uint256 ssvFee) external returns (uint64 id) {
+        bytes32 pkHash = keccak256(publicKey);
+        if (operatorsPKs[pkHash] != 0) revert OperatorAlreadyExists();
+        id = ++lastOperatorId;
+        operatorsPKs[pkHash] = id;
+        Operator storage op = operators[id];
+        op.owner = msg.sender;
+        op.fee = _pack(ssvFee, false);
+        op.ethFee = ssvFee > 0 ? DEFAULT_OPERATOR_ETH_FEE / uint64(ETH_DIGITS) : 0;
+        op.ethSnapshot.block = _toUint32(block.number);
+        op.snapshot.block = _toUint32(block.number);
+        emit OperatorAdded(id, msg.sender, publicKey, ssvFee);
+    }
+
+    /// v1.2.0 `registerValidator` (SSV pulled with transferFrom): creates or extends a legacy SSV
+    /// cluster, as it would exist from before the v2 upgrade.
+    function testRegisterLegacyValidator(
+        bytes calldata publicKey,
+        uint64[] calldata operatorIds,
+        bytes calldata sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) external {
+        _register(operatorIds, cluster, 1, false, amount);
+        _addValidator(publicKey, operatorIds);
+        if (amount > 0 && !token.transferFrom(msg.sender, address(this), amount)) revert TokenTransferFailed();
+        emit ValidatorAdded(msg.sender, operatorIds, publicKey, sharesData, cluster);
+    }
+
+    /// Sets an operator's legacy SSV fee (settling at the old rate first).
+    function testSetOperatorFeeSSV(uint64 operatorId, uint256 fee) external onlyOwner {
+        Operator storage op = _existing(operatorId);
+        _settleOperator(op, false);
+        op.fee = _pack(fee, false);
     }
 
     // ---------------------------------------------------------------- operators
@@ -593,7 +714,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function registerOperator(bytes calldata publicKey, uint256 fee, bool setPrivate)
         external
-        override
+       
         returns (uint64 id)
     {
         if (fee != 0 && fee < minimumOperatorEthFee) revert FeeTooLow();
@@ -606,8 +727,8 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         op.owner = msg.sender;
         op.isPrivate = setPrivate;
         op.ethFee = _pack(fee, true);
-        op.ethSnapshot.block = uint32(block.number);
-        op.snapshot.block = uint32(block.number);
+        op.ethSnapshot.block = _toUint32(block.number);
+        op.snapshot.block = _toUint32(block.number);
         emit OperatorAdded(id, msg.sender, publicKey, fee);
         if (setPrivate) {
             uint64[] memory ids = new uint64[](1);
@@ -616,7 +737,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         }
     }
 
-    function removeOperator(uint64 operatorId) external override {
+    function removeOperator(uint64 operatorId) external {
         Operator storage op = _ownedOperator(operatorId);
         _settleOperator(op, true);
         _settleOperator(op, false);
@@ -632,7 +753,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         emit OperatorRemoved(operatorId);
     }
 
-    function declareOperatorFee(uint64 operatorId, uint256 fee) external override {
+    function declareOperatorFee(uint64 operatorId, uint256 fee) external {
         Operator storage op = _ownedOperator(operatorId);
         if (fee != 0 && fee < minimumOperatorEthFee) revert FeeTooLow();
         if (fee > operatorMaxFee) revert FeeTooHigh();
@@ -642,12 +763,12 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         if (uint256(packed) > uint256(op.ethFee) * (10_000 + operatorMaxFeeIncrease) / 10_000) {
             revert FeeExceedsIncreaseLimit();
         }
-        uint64 begin = uint64(block.timestamp) + declareOperatorFeePeriod;
+        uint64 begin = _toUint64(block.timestamp) + declareOperatorFeePeriod;
         feeDeclarations[operatorId] = FeeDeclaration(packed, begin, begin + executeOperatorFeePeriod);
         emit OperatorFeeDeclared(msg.sender, operatorId, block.number, fee);
     }
 
-    function executeOperatorFee(uint64 operatorId) external override {
+    function executeOperatorFee(uint64 operatorId) external {
         Operator storage op = _ownedOperator(operatorId);
         FeeDeclaration memory d = feeDeclarations[operatorId];
         if (d.approvalBeginTime == 0) revert NoFeeDeclared();
@@ -660,7 +781,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         emit OperatorFeeExecuted(msg.sender, operatorId, block.number, uint256(d.fee) * ETH_DIGITS);
     }
 
-    function reduceOperatorFee(uint64 operatorId, uint256 fee) external override {
+    function reduceOperatorFee(uint64 operatorId, uint256 fee) external {
         Operator storage op = _ownedOperator(operatorId);
         uint64 packed = _pack(fee, true);
         if (packed >= op.ethFee) revert FeeIncreaseNotAllowed();
@@ -673,7 +794,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
 
     function setOperatorsWhitelists(uint64[] calldata operatorIds, address[] calldata whitelistAddresses)
         external
-        override
+       
     {
         if (whitelistAddresses.length == 0) revert InvalidWhitelistAddressesLength();
         for (uint256 i = 0; i < operatorIds.length; i++) {
@@ -693,46 +814,46 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         uint64 packed = _pack(fee, eth);
         old = uint256(n.fee) * _digits(eth);
         n.index = _netIndex(eth);
-        n.blockNumber = uint32(block.number);
+        n.blockNumber = _toUint32(block.number);
         n.fee = packed;
     }
 
-    function updateNetworkFee(uint256 fee) external override onlyOwner {
+    function updateNetworkFee(uint256 fee) external onlyOwner {
         emit NetworkFeeUpdated(_updateNetworkFee(fee, true), fee);
     }
 
-    function updateNetworkFeeSSV(uint256 fee) external override onlyOwner {
+    function updateNetworkFeeSSV(uint256 fee) external onlyOwner {
         emit NetworkFeeUpdatedSSV(_updateNetworkFee(fee, false), fee);
     }
 
-    function updateLiquidationThresholdPeriod(uint64 blocks) external override onlyOwner {
+    function updateLiquidationThresholdPeriod(uint64 blocks) external onlyOwner {
         if (blocks < MINIMAL_LIQUIDATION_THRESHOLD) revert NewBlockPeriodIsBelowMinimum();
         liquidationThresholdPeriod = blocks;
         emit LiquidationThresholdPeriodUpdated(blocks);
     }
 
-    function updateLiquidationThresholdPeriodSSV(uint64 blocks) external override onlyOwner {
+    function updateLiquidationThresholdPeriodSSV(uint64 blocks) external onlyOwner {
         if (blocks < MINIMAL_LIQUIDATION_THRESHOLD) revert NewBlockPeriodIsBelowMinimum();
         liquidationThresholdPeriodSSV = blocks;
         emit LiquidationThresholdPeriodSSVUpdated(blocks);
     }
 
-    function updateMinimumLiquidationCollateral(uint256 amount) external override onlyOwner {
+    function updateMinimumLiquidationCollateral(uint256 amount) external onlyOwner {
         minimumLiquidationCollateral = _pack(amount, true);
         emit MinimumLiquidationCollateralUpdated(amount);
     }
 
-    function updateMinimumLiquidationCollateralSSV(uint256 amount) external override onlyOwner {
+    function updateMinimumLiquidationCollateralSSV(uint256 amount) external onlyOwner {
         minimumLiquidationCollateralSSV = _pack(amount, false);
         emit MinimumLiquidationCollateralSSVUpdated(amount);
     }
 
-    function updateMaximumOperatorFee(uint256 maxFee) external override onlyOwner {
+    function updateMaximumOperatorFee(uint256 maxFee) external onlyOwner {
         operatorMaxFee = maxFee;
         emit OperatorMaximumFeeUpdated(maxFee);
     }
 
-    function updateMinimumOperatorEthFee(uint256 minFee) external override onlyOwner {
+    function updateMinimumOperatorEthFee(uint256 minFee) external onlyOwner {
         if (minFee > operatorMaxFee) revert InvalidOperatorFeeRange();
         minimumOperatorEthFee = minFee;
         emit MinimumOperatorEthFeeUpdated(minFee);
@@ -743,21 +864,18 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function getBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
-        returns (uint256 balance, uint256 ebBalance)
+        returns (uint256 balance)
     {
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
         if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 index,) = _clusterIndex(operatorIds, true);
-        uint64 u = _vUnits(id, cluster.validatorCount, true);
-        balance = _settledBalance(cluster, index, _netIndex(true), u, true);
-        ebBalance = uint256(u) * 32 / VUNITS;
+        balance = _settledBalance(cluster, index, _netIndex(true), _vUnits(id, cluster.validatorCount, true), true);
     }
 
     function getBalanceSSV(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (uint256)
     {
         _loadSSV(clusterOwner, operatorIds, cluster);
@@ -769,7 +887,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function getBurnRate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (uint256)
     {
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
@@ -781,7 +899,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function getBurnRateSSV(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (uint256)
     {
         _loadSSV(clusterOwner, operatorIds, cluster);
@@ -804,7 +922,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function isLiquidatable(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (bool)
     {
         return _isLiquidatable(clusterOwner, operatorIds, cluster, true);
@@ -813,7 +931,7 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function isLiquidatableSSV(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (bool)
     {
         return _isLiquidatable(clusterOwner, operatorIds, cluster, false);
@@ -822,26 +940,26 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
     function isLiquidated(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (bool)
     {
         _load(clusterOwner, operatorIds, cluster);
         return !cluster.active;
     }
 
-    function getNetworkFee() external view override returns (uint256) {
+    function getNetworkFee() external view returns (uint256) {
         return uint256(ethNetwork.fee) * ETH_DIGITS;
     }
 
-    function getNetworkFeeSSV() external view override returns (uint256) {
+    function getNetworkFeeSSV() external view returns (uint256) {
         return uint256(ssvNetwork.fee) * SSV_DIGITS;
     }
 
-    function getOperatorFee(uint64 operatorId) external view override returns (uint256) {
+    function getOperatorFee(uint64 operatorId) external view returns (uint256) {
         return uint256(_known(operatorId).ethFee) * ETH_DIGITS;
     }
 
-    function getOperatorFeeSSV(uint64 operatorId) external view override returns (uint256) {
+    function getOperatorFeeSSV(uint64 operatorId) external view returns (uint256) {
         return uint256(_known(operatorId).fee) * SSV_DIGITS;
     }
 
@@ -850,59 +968,84 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         if (op.owner == address(0)) revert OperatorDoesNotExist();
     }
 
-    function getOperatorById(uint64 operatorId)
-        external
-        view
-        override
-        returns (address, uint256, uint32, address, bool, bool)
-    {
+    function getOperatorById(uint64 operatorId) external view returns (OperatorView memory) {
         Operator storage op = _known(operatorId);
-        return (op.owner, uint256(op.ethFee) * ETH_DIGITS, op.ethValidatorCount, address(0), op.isPrivate, !op.removed);
+        return OperatorView(
+            op.owner, uint256(op.ethFee) * ETH_DIGITS, op.ethValidatorCount, address(0), op.isPrivate, !op.removed
+        );
     }
 
-    function getOperatorByIdSSV(uint64 operatorId)
-        external
-        view
-        override
-        returns (address, uint256, uint32, address, bool, bool)
-    {
+    function getOperatorByIdSSV(uint64 operatorId) external view returns (OperatorView memory) {
         Operator storage op = _known(operatorId);
-        return (op.owner, uint256(op.fee) * SSV_DIGITS, op.validatorCount, address(0), op.isPrivate, !op.removed);
+        return OperatorView(
+            op.owner, uint256(op.fee) * SSV_DIGITS, op.validatorCount, address(0), op.isPrivate, !op.removed
+        );
     }
 
-    function getValidatorsPerOperatorLimit() external view override returns (uint32) {
+    function getOperatorFeePeriods() external view returns (OperatorFeePeriods memory) {
+        return OperatorFeePeriods(declareOperatorFeePeriod, executeOperatorFeePeriod);
+    }
+
+    function getOperatorFeeIncreaseLimit() external view returns (uint64) {
+        return operatorMaxFeeIncrease;
+    }
+
+    function getMaximumOperatorFee() external view returns (uint256) {
+        return operatorMaxFee;
+    }
+
+    function getMinimumOperatorEthFee() external view returns (uint256) {
+        return minimumOperatorEthFee;
+    }
+
+    function getValidatorsPerOperatorLimit() external view returns (uint32) {
         return validatorsPerOperatorLimit;
     }
 
-    function getLiquidationThresholdPeriod() external view override returns (uint64) {
+    function getLiquidationThresholdPeriod() external view returns (uint64) {
         return liquidationThresholdPeriod;
     }
 
-    function getLiquidationThresholdPeriodSSV() external view override returns (uint64) {
+    function getLiquidationThresholdPeriodSSV() external view returns (uint64) {
         return liquidationThresholdPeriodSSV;
     }
 
-    function getMinimumLiquidationCollateral() external view override returns (uint256) {
+    function getMinimumLiquidationCollateral() external view returns (uint256) {
         return uint256(minimumLiquidationCollateral) * ETH_DIGITS;
     }
 
-    function getMinimumLiquidationCollateralSSV() external view override returns (uint256) {
+    function getMinimumLiquidationCollateralSSV() external view returns (uint256) {
         return uint256(minimumLiquidationCollateralSSV) * SSV_DIGITS;
     }
 
-    function getClusterVersion(address clusterOwner, uint64[] calldata operatorIds)
-        external
-        view
-        override
-        returns (uint8)
-    {
-        return clusters[_clusterId(clusterOwner, operatorIds)] != bytes32(0) ? VERSION_SSV : VERSION_ETH;
+    /// 0 for a legacy SSV cluster, 1 for an ETH cluster.
+    function getClusterAssetType(address owner_, uint64[] calldata operatorIds) external view returns (uint8) {
+        bytes32 id = _clusterId(owner_, operatorIds);
+        if (ethClusters[id] != bytes32(0)) return VERSION_ETH;
+        if (clusters[id] != bytes32(0)) return VERSION_SSV;
+        revert ClusterDoesNotExist();
+    }
+
+    function getOracle(uint32 oracleId) external view returns (address) {
+        return oracles[oracleId];
+    }
+
+    function getActiveOracleIds() external view returns (uint32[4] memory) {
+        return activeOracleIds;
+    }
+
+    function getQuorumBps() external view returns (uint16) {
+        return quorumBps;
+    }
+
+    function getCommittedRoot(uint64 blockNum) external view returns (bytes32) {
+        return committedRoots[blockNum];
     }
 
     function getEffectiveBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
-        override
+       
         returns (uint32)
     {
         bytes32 id = _loadETH(clusterOwner, operatorIds, cluster);
@@ -910,13 +1053,13 @@ contract SSVNetwork is ISSVNetwork, ISSVNetworkViews {
         return uint32(uint256(_vUnits(id, cluster.validatorCount, true)) * 32 / VUNITS);
     }
 
-    function getValidator(address clusterOwner, bytes calldata publicKey) external view override returns (bool) {
+    function getValidator(address clusterOwner, bytes calldata publicKey) external view returns (bool) {
         bytes32 data = validatorPKs[keccak256(abi.encodePacked(publicKey, clusterOwner))];
         if (data == bytes32(0)) revert ValidatorDoesNotExist();
         return uint256(data) & 1 == 1;
     }
 
-    function getVersion() external pure override returns (string memory) {
+    function getVersion() external pure returns (string memory) {
         return "v2.0.0";
     }
 }

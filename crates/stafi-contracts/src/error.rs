@@ -5,6 +5,19 @@ use thiserror::Error;
 
 use crate::bindings::ssv_network::SSVNetwork::SSVNetworkErrors;
 
+alloy::sol! {
+    /// Errors the deployed SSV Network v2.0.0 raises from its modules (OpenZeppelin's
+    /// `ReentrancyGuard`, SSV's safe casts) that its published ABI (`abi/SSVNetwork.json`) does not
+    /// list, so the generated [`SSVNetworkErrors`] cannot decode them.
+    #[derive(Debug, PartialEq, Eq)]
+    interface SSVNetworkUnlisted {
+        error ReentrancyGuardReentrantCall();
+        error SafeCastOverflow();
+    }
+}
+
+pub use SSVNetworkUnlisted::SSVNetworkUnlistedErrors;
+
 /// Everything that can go wrong in this crate.
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -27,9 +40,6 @@ pub enum ContractsError {
         #[source]
         source: Box<alloy::contract::Error>,
     },
-    /// A view returned fewer bytes than the one word the caller decodes.
-    #[error("{call} returned {len} bytes, expected at least 32")]
-    ShortReturn { call: &'static str, len: usize },
     /// No preset is known for this network name.
     #[error("unknown network {name:?}; known networks: mainnet, hoodi")]
     UnknownNetwork { name: String },
@@ -100,10 +110,15 @@ impl fmt::Display for ClusterSuffix<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RevertReason {
-    /// An SSV Network custom error (v1 and v2 names), with its arguments.
+    /// An SSV Network custom error of the published v2.0.0 ABI, with its arguments.
     Ssv {
         name: &'static str,
         error: Box<SSVNetworkErrors>,
+    },
+    /// An error SSV Network v2.0.0 raises that its published ABI does not list.
+    SsvUnlisted {
+        name: &'static str,
+        error: SSVNetworkUnlistedErrors,
     },
     /// A `require` message (`Error(string)`), as the StaFi contracts and ERC-20 tokens use.
     Message(String),
@@ -133,14 +148,20 @@ impl RevertReason {
         {
             return Self::Panic { code: p.code };
         }
-        match (
+        if let (Some(name), Ok(error)) = (
             SSVNetworkErrors::name_by_selector(selector),
             SSVNetworkErrors::abi_decode(data),
         ) {
-            (Some(name), Ok(error)) => Self::Ssv {
+            return Self::Ssv {
                 name,
                 error: Box::new(error),
-            },
+            };
+        }
+        match (
+            SSVNetworkUnlistedErrors::name_by_selector(selector),
+            SSVNetworkUnlistedErrors::abi_decode(data),
+        ) {
+            (Some(name), Ok(error)) => Self::SsvUnlisted { name, error },
             _ => Self::UnknownSelector { selector },
         }
     }
@@ -148,7 +169,7 @@ impl RevertReason {
     /// The error's name (`"InsufficientBalance"`), or `None` for messages, panics and unknown data.
     pub fn name(&self) -> Option<&'static str> {
         match self {
-            Self::Ssv { name, .. } => Some(name),
+            Self::Ssv { name, .. } | Self::SsvUnlisted { name, .. } => Some(name),
             _ => None,
         }
     }
@@ -171,6 +192,7 @@ impl fmt::Display for RevertReason {
                     f.write_str(inner)
                 }
             }
+            Self::SsvUnlisted { name, .. } => f.write_str(name),
             Self::Message(m) => write!(f, "{m:?}"),
             Self::Panic { code } => write!(f, "panic code {code:#x}"),
             Self::UnknownSelector { selector } => write!(
@@ -202,6 +224,16 @@ mod tests {
         let reason = RevertReason::decode(&alloy::hex!("f4d678b8"));
         assert_eq!(reason.name(), Some("InsufficientBalance"));
         assert_eq!(reason.to_string(), "InsufficientBalance");
+    }
+
+    #[test]
+    fn decodes_errors_the_published_abi_does_not_list() {
+        // keccak256("ReentrancyGuardReentrantCall()")[..4] and keccak256("SafeCastOverflow()")[..4]
+        let reason = RevertReason::decode(&alloy::hex!("3ee5aeb5"));
+        assert_eq!(reason.name(), Some("ReentrancyGuardReentrantCall"));
+        let reason = RevertReason::decode(&alloy::hex!("93dafdf1"));
+        assert_eq!(reason.name(), Some("SafeCastOverflow"));
+        assert_eq!(reason.to_string(), "SafeCastOverflow");
     }
 
     #[test]

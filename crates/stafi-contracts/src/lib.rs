@@ -29,7 +29,7 @@ mod storage;
 mod views;
 
 pub use bindings::*;
-pub use error::{ClusterRef, ContractsError, RevertReason};
+pub use error::{ClusterRef, ContractsError, RevertReason, SSVNetworkUnlistedErrors};
 pub use presets::{Network, SsvDeployment};
 pub use storage::{StafiAddresses, storage_key};
-pub use views::{cluster_balance, first_word};
+pub use views::cluster_balance;

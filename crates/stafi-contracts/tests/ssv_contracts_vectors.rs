@@ -81,12 +81,13 @@ fn view_selectors() {
     );
     assert_eq!(V::getOperatorByIdCall::SELECTOR, hex!("be3f058e"));
     assert_eq!(V::getOperatorFeeCall::SELECTOR, hex!("9ad3c745"));
-    assert_eq!(V::getClusterVersionCall::SELECTOR, hex!("05af71a4"));
+    // The deployed v2.0.0 view (there is no `getClusterVersion`).
+    assert_eq!(V::getClusterAssetTypeCall::SELECTOR, hex!("648e4714"));
 }
 
 #[test]
 fn custom_error_selectors() {
-    let cases: [([u8; 4], [u8; 4], &str); 22] = [
+    let cases: [([u8; 4], [u8; 4], &str); 21] = [
         (
             E::CallerNotOwnerWithData::SELECTOR,
             hex!("8907fc65"),
@@ -136,11 +137,6 @@ fn custom_error_selectors() {
             E::ClusterIsLiquidated::SELECTOR,
             hex!("95a0cf33"),
             "ClusterIsLiquidated",
-        ),
-        (
-            E::ClusterDoesNotExists::SELECTOR,
-            hex!("185e2b16"),
-            "ClusterDoesNotExists (v1)",
         ),
         (
             E::ClusterDoesNotExist::SELECTOR,
