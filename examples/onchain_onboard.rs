@@ -25,7 +25,7 @@ use keygen::wire::NetworkConfig;
 use keygen::{DepositPlan, Mnemonic, Network, WithdrawalTarget};
 use keyshare::{KeysharesBuilder, Operator, ValidatorSecret, Verifier};
 use operator_selection::{Candidate, DiversityCaps, Policy, SelectionInput, Verdict, select};
-use stafi_contracts::{StafiAddresses, first_word};
+use stafi_contracts::StafiAddresses;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -177,7 +177,7 @@ async fn main() -> Result<(), Error> {
             })
         })
         .collect::<Result<_, Error>>()?;
-    // The devnet seeds its operators from two owner accounts and without metadata (provider,
+    // The devnet seeds its operators without metadata (provider,
     // location, clients), so diversity caps cannot be met there; fee and eligibility rules apply.
     let policy = Policy {
         diversity: DiversityCaps::NONE,
@@ -196,7 +196,7 @@ async fn main() -> Result<(), Error> {
     let ids = selection.committee.clone();
 
     // 5. Keyshares for the committee, signed for the owner's nonce read from the chain.
-    let nonce = u64::try_from(devnet.owner_nonce(owner).await?)?;
+    let nonce = devnet.owner_nonce(owner).await?;
     let operators = candidates
         .iter()
         .filter(|c| ids.contains(&c.id))
@@ -300,12 +300,11 @@ async fn main() -> Result<(), Error> {
     if ledger.fee_recipient(owner) != Some(fee_recipient) {
         return Err("the ledger did not see the fee recipient update".into());
     }
-    let raw = views
+    let on_chain = views
         .getBalance(owner, ids.clone(), cluster.clone().into())
         .block(alloy::eips::BlockId::number(block))
-        .call_raw()
+        .call()
         .await?;
-    let on_chain = first_word("getBalance", &raw)?;
     let (state, at) = ledger.view(owner, &ids, block)?;
     let predicted = cluster_accounting::balance_of(&state, &at)?;
     if on_chain != predicted {

@@ -3,21 +3,23 @@ use std::path::PathBuf;
 
 use alloy::contract::{CallBuilder, CallDecoder};
 use alloy::node_bindings::{Anvil, AnvilInstance};
-use alloy::primitives::{Address, Bytes, U256};
+use alloy::primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy::providers::ext::AnvilApi;
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionReceipt;
-use alloy::sol_types::SolEvent;
+use alloy::rpc::types::{Filter, TransactionReceipt};
+use alloy::sol_types::{SolCall, SolEvent};
 use stafi_contracts::ssv_network::SSVNetwork as PublishedSsvNetwork;
-use stafi_contracts::{Cluster, ClusterRef, ContractsError, storage_key};
+use stafi_contracts::{Cluster, ClusterRef, ContractsError};
 
 use crate::deposit::withdrawal_credentials;
 use crate::doubles::{
-    deposit_contract::DepositContract, double_cluster, ssv_network::SSVNetwork,
-    ssv_network_views::SSVNetworkViews, ssv_token::SSVToken,
-    stafi_network_settings::StafiNetworkSettings, stafi_storage::StafiStorage,
-    stafi_super_node::StafiSuperNode, stafi_user_deposit::StafiUserDeposit,
-    stafi_withdraw::StafiWithdraw,
+    deposit_contract::DepositContract, double_cluster, reth_token::RETHToken,
+    ssv_network::SSVNetwork, ssv_network_views::SSVNetworkViews, ssv_token::SSVToken,
+    stafi_ether::StafiEther, stafi_network_settings::StafiNetworkSettings,
+    stafi_node_manager::StafiNodeManager, stafi_storage::StafiStorage,
+    stafi_super_node::StafiSuperNode, stafi_super_node_fee_pool::StafiSuperNodeFeePool,
+    stafi_upgrade::StafiUpgrade, stafi_user_deposit::StafiUserDeposit,
+    stafi_withdraw::StafiWithdraw, stafi_withdraw_proxy::StafiWithdrawProxy,
 };
 use crate::operators::{
     OperatorSpec, SeededOperator, generate_operator_key, operator_public_key_bytes, seeded,
@@ -39,6 +41,15 @@ const VALIDATORS_PER_OPERATOR_LIMIT: u32 = 3000;
 /// Fee declarations execute immediately and stay executable for a day.
 const EXECUTE_OPERATOR_FEE_PERIOD: u64 = 86_400;
 const OPERATOR_MAX_FEE_INCREASE_BPS: u64 = 1_000;
+/// StafiWithdraw's per-cycle limit (ETH): at most `limit · 3 / 20 ETH` = 300 exits per cycle.
+const WITHDRAW_LIMIT_PER_CYCLE: u128 = 2_000 * ETH;
+const USER_WITHDRAW_LIMIT_PER_CYCLE: u128 = 200 * ETH;
+/// The double is one contract where the real SSVNetwork is a proxy over modules; it is larger than
+/// EIP-170's 24,576 bytes, so the local chain allows bigger code.
+const CODE_SIZE_LIMIT: &str = "49152";
+/// Dev accounts: the roles below plus one owner per seeded operator.
+const DEV_ACCOUNTS: usize = 30;
+const FIRST_OPERATOR_OWNER: usize = 12;
 
 /// The dev accounts and the role each plays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +64,12 @@ pub struct Accounts {
     pub oracles: Vec<Address>,
     /// A user who funds the deposit pool.
     pub user: Address,
-    /// Owners of the seeded SSV operators (round robin).
+    /// Admin of StafiWithdraw's transparent proxy (it may not call the implementation).
+    pub proxy_admin: Address,
+    /// SSV Network's effective-balance oracles (ids 1–4).
+    pub ssv_oracles: Vec<Address>,
+    /// Owners of the seeded SSV operators: one each, then round robin.
     pub operator_owners: Vec<Address>,
-    /// Registered as `stafiSuperNodeFeePool`.
-    pub super_node_fee_pool: Address,
 }
 
 /// Where everything is deployed.
@@ -64,10 +77,18 @@ pub struct Accounts {
 pub struct Addresses {
     pub deposit_contract: Address,
     pub stafi_storage: Address,
+    pub stafi_upgrade: Address,
+    pub stafi_ether: Address,
+    pub reth_token: Address,
     pub user_deposit: Address,
     pub network_settings: Address,
+    pub node_manager: Address,
     pub super_node: Address,
+    pub super_node_fee_pool: Address,
+    /// StafiWithdraw's proxy: `stafiWithdraw` in storage and in the withdrawal credentials.
     pub withdraw: Address,
+    /// StafiWithdraw's implementation behind the proxy.
+    pub withdraw_implementation: Address,
     pub ssv_token: Address,
     pub ssv_network: Address,
     pub ssv_network_views: Address,
@@ -149,6 +170,8 @@ impl DevnetBuilder {
         let mut anvil = Anvil::at(&path)
             .host("127.0.0.1")
             .args(["--balance", "1000000", "--gas-limit", "100000000"])
+            .args(["--accounts", &DEV_ACCOUNTS.to_string()])
+            .args(["--code-size-limit", CODE_SIZE_LIMIT])
             .keep_stdout()
             .try_spawn()
             .map_err(|source| DevnetError::AnvilStart {
@@ -160,15 +183,15 @@ impl DevnetBuilder {
             std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         }
         let addrs = anvil.addresses().to_vec();
-        if addrs.len() < 10 {
+        if addrs.len() < DEV_ACCOUNTS {
             return Err(DevnetError::TooFewAccounts {
                 found: addrs.len(),
-                needed: 10,
+                needed: DEV_ACCOUNTS,
             });
         }
         let wallet = anvil.wallet().ok_or(DevnetError::TooFewAccounts {
             found: 0,
-            needed: 10,
+            needed: DEV_ACCOUNTS,
         })?;
         let provider = ProviderBuilder::new()
             .wallet(wallet)
@@ -180,11 +203,17 @@ impl DevnetBuilder {
             ssv_owner: addrs[2],
             oracles: addrs[3..6].to_vec(),
             user: addrs[6],
-            operator_owners: addrs[7..9].to_vec(),
-            super_node_fee_pool: addrs[9],
+            proxy_admin: addrs[7],
+            ssv_oracles: addrs[8..FIRST_OPERATOR_OWNER].to_vec(),
+            operator_owners: addrs[FIRST_OPERATOR_OWNER..].to_vec(),
         };
         let addresses = deploy_stafi(&provider, &accounts, self.pool_funding).await?;
-        let addresses = deploy_ssv(&provider, &accounts, addresses, &self).await?;
+        let mut addresses = addresses;
+        (
+            addresses.ssv_token,
+            addresses.ssv_network,
+            addresses.ssv_network_views,
+        ) = deploy_ssv(&provider, &accounts, &self).await?;
         let mut devnet = Devnet {
             anvil,
             provider,
@@ -204,6 +233,9 @@ fn deploy_err(contract: &'static str) -> impl FnOnce(alloy::contract::Error) -> 
     }
 }
 
+/// Deploys StaFi's contracts as eth2-staking deploys them: StafiStorage (the deployer is its owner),
+/// every contract registered through StafiUpgrade while the storage is open, roles and settings,
+/// then the storage closed to everything but registered contracts.
 async fn deploy_stafi(
     provider: &DynProvider,
     accounts: &Accounts,
@@ -214,55 +246,104 @@ async fn deploy_stafi(
         .await
         .map_err(deploy_err("DepositContract"))?
         .address();
-    let storage = StafiStorage::deploy(p.clone())
+    let s = *StafiStorage::deploy(p.clone())
         .await
-        .map_err(deploy_err("StafiStorage"))?;
-    let s = *storage.address();
+        .map_err(deploy_err("StafiStorage"))?
+        .address();
+    let upgrade = StafiUpgrade::deploy(p.clone(), s)
+        .await
+        .map_err(deploy_err("StafiUpgrade"))?;
+    let stafi_ether = *StafiEther::deploy(p.clone(), s)
+        .await
+        .map_err(deploy_err("StafiEther"))?
+        .address();
+    let reth_token = *RETHToken::deploy(p.clone(), s)
+        .await
+        .map_err(deploy_err("RETHToken"))?
+        .address();
     let user_deposit = *StafiUserDeposit::deploy(p.clone(), s)
         .await
         .map_err(deploy_err("StafiUserDeposit"))?
         .address();
-    let withdraw = *StafiWithdraw::deploy(p.clone(), s)
+    let settings = StafiNetworkSettings::deploy(p.clone(), s)
         .await
-        .map_err(deploy_err("StafiWithdraw"))?
-        .address();
-    let wc = Bytes::copy_from_slice(&withdrawal_credentials(withdraw));
-    let network_settings = *StafiNetworkSettings::deploy(p.clone(), s, wc)
+        .map_err(deploy_err("StafiNetworkSettings"))?;
+    let node_manager = StafiNodeManager::deploy(p.clone(), s)
         .await
-        .map_err(deploy_err("StafiNetworkSettings"))?
-        .address();
+        .map_err(deploy_err("StafiNodeManager"))?;
     let super_node = StafiSuperNode::deploy(p.clone(), s)
         .await
         .map_err(deploy_err("StafiSuperNode"))?;
+    let super_node_fee_pool = *StafiSuperNodeFeePool::deploy(p.clone(), s)
+        .await
+        .map_err(deploy_err("StafiSuperNodeFeePool"))?
+        .address();
+    let withdraw_implementation = *StafiWithdraw::deploy(p.clone())
+        .await
+        .map_err(deploy_err("StafiWithdraw"))?
+        .address();
+    let init = StafiWithdraw::initializeCall {
+        _stafiStorageAddress: s,
+        _withdrawLimitPerCycle: U256::from(WITHDRAW_LIMIT_PER_CYCLE),
+        _userWithdrawLimitPerCycle: U256::from(USER_WITHDRAW_LIMIT_PER_CYCLE),
+    }
+    .abi_encode();
+    let withdraw = *StafiWithdrawProxy::deploy(
+        p.clone(),
+        withdraw_implementation,
+        accounts.proxy_admin,
+        init.into(),
+    )
+    .await
+    .map_err(deploy_err("StafiWithdrawProxy"))?
+    .address();
     for (name, address) in [
+        ("stafiUpgrade", *upgrade.address()),
         ("ethDeposit", deposit_contract),
+        ("stafiEther", stafi_ether),
+        ("rETHToken", reth_token),
         ("stafiUserDeposit", user_deposit),
-        ("stafiWithdraw", withdraw),
-        ("stafiNetworkSettings", network_settings),
+        ("stafiNetworkSettings", *settings.address()),
+        ("stafiNodeManager", *node_manager.address()),
         ("stafiSuperNode", *super_node.address()),
-        ("stafiSuperNodeFeePool", accounts.super_node_fee_pool),
+        ("stafiSuperNodeFeePool", super_node_fee_pool),
+        ("stafiWithdraw", withdraw),
     ] {
         send(
-            storage.setAddress(storage_key(name), address),
-            "StafiStorage.setAddress",
+            upgrade.addContract(name.to_owned(), address),
+            "StafiUpgrade.addContract",
             None,
         )
         .await?;
     }
+    let wc = Bytes::copy_from_slice(&withdrawal_credentials(withdraw));
+    send(
+        settings.setWithdrawalCredentials(wc),
+        "StafiNetworkSettings.setWithdrawalCredentials",
+        None,
+    )
+    .await?;
     for oracle in &accounts.oracles {
         send(
-            storage.setTrustedNode(*oracle, true),
-            "StafiStorage.setTrustedNode",
+            node_manager.setNodeTrusted(*oracle, true),
+            "StafiNodeManager.setNodeTrusted",
             None,
         )
         .await?;
     }
     send(
-        super_node.setSuperNode(accounts.super_node, true),
-        "StafiSuperNode.setSuperNode",
+        node_manager.setNodeSuper(accounts.super_node, true),
+        "StafiNodeManager.setNodeSuper",
         None,
     )
     .await?;
+    send(
+        super_node.setSuperNodeDepositEnabled(true),
+        "StafiSuperNode.setSuperNodeDepositEnabled",
+        None,
+    )
+    .await?;
+    send(upgrade.initStorage(true), "StafiUpgrade.initStorage", None).await?;
     let pool_contract = StafiUserDeposit::new(user_deposit, p);
     send(
         pool_contract.deposit().value(pool).from(accounts.user),
@@ -273,22 +354,29 @@ async fn deploy_stafi(
     Ok(Addresses {
         deposit_contract,
         stafi_storage: s,
+        stafi_upgrade: *upgrade.address(),
+        stafi_ether,
+        reth_token,
         user_deposit,
-        network_settings,
+        network_settings: *settings.address(),
+        node_manager: *node_manager.address(),
         super_node: *super_node.address(),
+        super_node_fee_pool,
         withdraw,
+        withdraw_implementation,
         ssv_token: Address::ZERO,
         ssv_network: Address::ZERO,
         ssv_network_views: Address::ZERO,
     })
 }
 
+/// Deploys the SSV token, SSVNetwork and SSVNetworkViews with mainnet's v2 parameters; returns
+/// their addresses.
 async fn deploy_ssv(
     provider: &DynProvider,
     accounts: &Accounts,
-    mut addresses: Addresses,
     opts: &DevnetBuilder,
-) -> Result<Addresses, DevnetError> {
+) -> Result<(Address, Address, Address), DevnetError> {
     let p = provider.clone();
     let token = SSVToken::deploy(p.clone())
         .await
@@ -344,6 +432,9 @@ async fn deploy_ssv(
         None,
     )
     .await?;
+    for (id, oracle) in (1u32..).zip(&accounts.ssv_oracles) {
+        send(network.replaceOracle(id, *oracle), "replaceOracle", None).await?;
+    }
     let ssv = U256::from(10_000 * ETH);
     send(token.mint(accounts.ssv_owner, ssv), "SSVToken.mint", None).await?;
     send(
@@ -354,10 +445,7 @@ async fn deploy_ssv(
         None,
     )
     .await?;
-    addresses.ssv_token = *token.address();
-    addresses.ssv_network = *network.address();
-    addresses.ssv_network_views = *views.address();
-    Ok(addresses)
+    Ok((*token.address(), *network.address(), *views.address()))
 }
 
 /// Sends a call, waits for its receipt and checks it succeeded; reverts come back as named errors.
@@ -490,8 +578,13 @@ impl Devnet {
         StafiNetworkSettings::new(self.addresses.network_settings, self.provider.clone())
     }
 
+    /// StafiWithdraw, through its proxy.
     pub fn withdraw(&self) -> StafiWithdraw::StafiWithdrawInstance<DynProvider> {
         StafiWithdraw::new(self.addresses.withdraw, self.provider.clone())
+    }
+
+    pub fn node_manager(&self) -> StafiNodeManager::StafiNodeManagerInstance<DynProvider> {
+        StafiNodeManager::new(self.addresses.node_manager, self.provider.clone())
     }
 
     pub fn deposit_contract(&self) -> DepositContract::DepositContractInstance<DynProvider> {
@@ -544,8 +637,8 @@ impl Devnet {
                 .data
                 .operatorId;
             send(
-                network.setOperatorFeeSSV(id, U256::from(LEGACY_SSV_FEE)),
-                "setOperatorFeeSSV",
+                network.testSetOperatorFeeSSV(id, U256::from(LEGACY_SSV_FEE)),
+                "testSetOperatorFeeSSV",
                 None,
             )
             .await?;
@@ -633,24 +726,41 @@ impl Devnet {
         Ok(())
     }
 
-    /// The oracle ejects validators (by beacon index) in the current withdraw cycle; returns the cycle.
+    /// The trusted nodes eject validators (by beacon index): during cycle C they record the list of
+    /// cycle C−1, voting until the proposal reaches the consensus threshold. Returns C−1. The
+    /// ejected start cycle is C−2, as the first notification of a fresh chain would give it.
     pub async fn eject_validators(&self, indices: &[u64]) -> Result<U256, DevnetError> {
         let withdraw = self.withdraw();
-        let cycle = withdraw
+        let current = withdraw
             .currentWithdrawCycle()
             .call()
             .await
             .map_err(|e| ContractsError::from_call("currentWithdrawCycle", None, e))?;
-        let indices = indices.iter().map(|i| U256::from(*i)).collect();
-        send(
-            withdraw
-                .notifyValidatorExit(cycle, cycle, indices)
-                .from(self.accounts.oracles[0]),
-            "notifyValidatorExit",
-            None,
-        )
-        .await?;
-        Ok(cycle)
+        let cycle = current - U256::from(1);
+        let start = cycle - U256::from(1);
+        let indices: Vec<U256> = indices.iter().map(|i| U256::from(*i)).collect();
+        for oracle in &self.accounts.oracles {
+            send(
+                withdraw
+                    .notifyValidatorExit(cycle, start, indices.clone())
+                    .from(*oracle),
+                "notifyValidatorExit",
+                None,
+            )
+            .await?;
+            let recorded = withdraw
+                .getEjectedValidatorsAtCycle(cycle)
+                .call()
+                .await
+                .map_err(|e| ContractsError::from_call("getEjectedValidatorsAtCycle", None, e))?;
+            if !recorded.is_empty() {
+                return Ok(cycle);
+            }
+        }
+        Err(DevnetError::MissingEvent {
+            call: "notifyValidatorExit",
+            event: "NotifyValidatorExit",
+        })
     }
 
     // ------------------------------------------------------------------ SSV helpers
@@ -748,7 +858,8 @@ impl Devnet {
         snapshot("bulkRegisterValidator", receipt)
     }
 
-    /// Creates a legacy SSV-token cluster with one validator, as it would exist from before the v2 upgrade.
+    /// Creates a legacy SSV-token cluster with one validator, as it would exist from before the v2
+    /// upgrade (through the double's test-only `testRegisterLegacyValidator`).
     pub async fn seed_legacy_cluster(
         &self,
         owner: Address,
@@ -767,15 +878,9 @@ impl Devnet {
             None,
         )
         .await?;
-        send(
-            network.setLegacyRegistrationOpen(true),
-            "setLegacyRegistrationOpen",
-            None,
-        )
-        .await?;
         let receipt = send(
             network
-                .legacyRegisterValidator(
+                .testRegisterLegacyValidator(
                     public_key,
                     operator_ids.to_vec(),
                     Bytes::new(),
@@ -783,21 +888,17 @@ impl Devnet {
                     double_cluster(&new_cluster()),
                 )
                 .from(owner),
-            "legacyRegisterValidator",
+            "testRegisterLegacyValidator",
             Some(cluster_ref(owner, operator_ids)),
         )
         .await?;
-        send(
-            network.setLegacyRegistrationOpen(false),
-            "setLegacyRegistrationOpen",
-            None,
-        )
-        .await?;
-        snapshot("legacyRegisterValidator", receipt).map(|(c, _)| c)
+        snapshot("testRegisterLegacyValidator", receipt).map(|(c, _)| c)
     }
 
-    /// The DAO sets an ETH cluster's effective balance (standing in for an oracle-proven
-    /// `updateClusterBalance`): settles with the old vUnits, then vUnits = ceil(EB·10000/32).
+    /// Proves a new effective balance for an ETH cluster the way it happens on chain: three of the
+    /// four SSV oracles commit a Merkle root at the current block (a tree of this one cluster, so
+    /// the root is its leaf), then anyone calls `updateClusterBalance` with the (empty) proof.
+    /// Returns the receipt of `updateClusterBalance`.
     pub async fn update_effective_balance(
         &self,
         owner: Address,
@@ -805,28 +906,69 @@ impl Devnet {
         cluster: &Cluster,
         effective_balance: u32,
     ) -> Result<TransactionReceipt, DevnetError> {
-        let network = self.ssv_double();
+        let network = self.ssv_network();
+        let block = self.block_number().await?;
+        let root = effective_balance_leaf(owner, operator_ids, effective_balance);
+        for oracle in &self.accounts.ssv_oracles[..3] {
+            send(
+                network.commitRoot(root, block).from(*oracle),
+                "commitRoot",
+                None,
+            )
+            .await?;
+        }
         send(
-            network.updateClusterEffectiveBalance(
+            network.updateClusterBalance(
+                block,
                 owner,
                 operator_ids.to_vec(),
-                double_cluster(cluster),
+                cluster.clone(),
                 effective_balance,
+                Vec::new(),
             ),
-            "updateClusterEffectiveBalance",
+            "updateClusterBalance",
             Some(cluster_ref(owner, operator_ids)),
         )
         .await
     }
 
-    /// The owner nonce the next keyshare must be signed with (count of the owner's `ValidatorAdded`).
-    pub async fn owner_nonce(&self, owner: Address) -> Result<U256, DevnetError> {
-        self.ssv_double()
-            .getOwnerNonce(owner)
-            .call()
+    /// The owner nonce the next keyshare must be signed with: the number of the owner's
+    /// `ValidatorAdded` events so far.
+    pub async fn owner_nonce(&self, owner: Address) -> Result<u64, DevnetError> {
+        let filter = Filter::new()
+            .address(self.addresses.ssv_network)
+            .event_signature(PublishedSsvNetwork::ValidatorAdded::SIGNATURE_HASH)
+            .topic1(owner.into_word())
+            .from_block(0);
+        let logs = self
+            .provider
+            .get_logs(&filter)
             .await
-            .map_err(|e| DevnetError::from(ContractsError::from_call("getOwnerNonce", None, e)))
+            .map_err(|source| DevnetError::Rpc {
+                method: "eth_getLogs",
+                source,
+            })?;
+        Ok(logs.len() as u64)
     }
+}
+
+/// The Merkle leaf of a cluster's effective balance in SSV's oracle tree:
+/// `keccak256(keccak256(abi.encode(clusterId, uint32 effectiveBalance)))`.
+pub fn effective_balance_leaf(
+    owner: Address,
+    operator_ids: &[u64],
+    effective_balance: u32,
+) -> B256 {
+    let mut preimage = Vec::with_capacity(20 + 32 * operator_ids.len());
+    preimage.extend_from_slice(owner.as_slice());
+    for id in operator_ids {
+        preimage.extend_from_slice(&U256::from(*id).to_be_bytes::<32>());
+    }
+    let id = keccak256(preimage);
+    let mut encoded = [0u8; 64];
+    encoded[..32].copy_from_slice(id.as_slice());
+    encoded[60..].copy_from_slice(&effective_balance.to_be_bytes());
+    keccak256(keccak256(encoded))
 }
 
 pub fn cluster_ref(owner: Address, operator_ids: &[u64]) -> ClusterRef {

@@ -21,6 +21,60 @@ pub mod stafi_storage {
     );
 }
 
+pub mod stafi_upgrade {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        StafiUpgrade,
+        "../../contracts/out/StafiUpgrade.json"
+    );
+}
+
+pub mod stafi_ether {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        StafiEther,
+        "../../contracts/out/StafiEther.json"
+    );
+}
+
+pub mod reth_token {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        RETHToken,
+        "../../contracts/out/RETHToken.json"
+    );
+}
+
+pub mod stafi_node_manager {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        StafiNodeManager,
+        "../../contracts/out/StafiNodeManager.json"
+    );
+}
+
+pub mod stafi_super_node_fee_pool {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        StafiSuperNodeFeePool,
+        "../../contracts/out/StafiSuperNodeFeePool.json"
+    );
+}
+
+pub mod stafi_withdraw_proxy {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        StafiWithdrawProxy,
+        "../../contracts/out/StafiWithdrawProxy.json"
+    );
+}
+
 pub mod stafi_user_deposit {
     alloy::sol!(
         #[sol(rpc)]

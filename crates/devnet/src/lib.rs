@@ -1,8 +1,10 @@
 //! A local devnet for tests, examples and the demo: anvil (from `.tools/`, bound to 127.0.0.1 on
 //! an OS-chosen port, killed on drop) with the Solidity test doubles of `contracts/` deployed —
-//! the beacon deposit contract, StaFi's Storage, UserDeposit, NetworkSettings, SuperNode and
-//! Withdraw, the SSV token, SSVNetwork v2 and SSVNetworkViews — and seeded: SSV operators with
-//! fresh RSA keys (various fees, one private, one removed), a funded deposit pool, trusted oracles.
+//! the beacon deposit contract; StaFi's Storage, Upgrade, Ether, rETH, UserDeposit,
+//! NetworkSettings, NodeManager, SuperNode, SuperNodeFeePool and Withdraw (behind its proxy); the
+//! SSV token, SSVNetwork v2 and SSVNetworkViews — and seeded: SSV operators with fresh RSA keys
+//! (various fees, one private, one removed, one owner each), a funded deposit pool, StaFi's trusted
+//! nodes and SSV's four effective-balance oracles.
 //!
 //! ```
 //! use devnet::{Devnet, OperatorSpec};
@@ -30,8 +32,8 @@ pub use accounting::{accounting_cluster, accounting_event};
 pub use anvil::anvil_path;
 pub use deposit::{deposit_data_root, withdrawal_credentials};
 pub use devnet::{
-    Accounts, Addresses, Devnet, DevnetBuilder, cluster_from_receipt, cluster_ref, new_cluster,
-    send,
+    Accounts, Addresses, Devnet, DevnetBuilder, cluster_from_receipt, cluster_ref,
+    effective_balance_leaf, new_cluster, send,
 };
 pub use error::DevnetError;
 pub use operators::{OperatorSpec, SeededOperator, operator_public_key_bytes, ssv_public_key};

@@ -6,7 +6,7 @@
 //!
 //! Legacy SSV clusters are created while the double emulates the state before the v2 upgrade.
 //! v2 emits no event for an operator's legacy SSV fee (the double sets it with the test-only
-//! `setOperatorFeeSSV`), so the ledger starts from the operators' and network's fees read from
+//! `testSetOperatorFeeSSV`), so the ledger starts from the operators' and network's fees read from
 //! the views once the devnet is seeded, with the v2 upgrade block right after the legacy clusters,
 //! and follows the logs from there. Legacy clusters are checked against `getBalanceSSV` and
 //! `isLiquidatableSSV` until they migrate, then against the ETH views.
@@ -22,7 +22,7 @@ use cluster_accounting::{
 };
 use common::{bytes, pubkey, spawn};
 use devnet::{Devnet, DevnetError, accounting_event, cluster_from_receipt, new_cluster, send};
-use stafi_contracts::{Cluster, first_word};
+use stafi_contracts::Cluster;
 
 /// xorshift64*: a small deterministic generator so failures replay from the printed seed.
 struct Rng(u64);
@@ -89,26 +89,22 @@ async fn check(
     let at = alloy::eips::BlockId::number(block);
     let views = devnet.ssv_views();
     let tuple = t.cluster.clone();
-    let raw = if t.legacy {
+    let on_chain = if t.legacy {
         views
             .getBalanceSSV(owner, t.ids.clone(), tuple.into())
             .block(at)
-            .call_raw()
+            .call()
             .await
     } else {
         views
             .getBalance(owner, t.ids.clone(), tuple.into())
             .block(at)
-            .call_raw()
+            .call()
             .await
     };
     let predicted = ledger.balance(owner, &t.ids, block);
-    match (raw, predicted) {
-        (Ok(ret), Ok(p)) => assert_eq!(
-            first_word("getBalance", &ret).unwrap(),
-            p,
-            "getBalance at step {step}"
-        ),
+    match (on_chain, predicted) {
+        (Ok(balance), Ok(p)) => assert_eq!(balance, p, "getBalance at step {step}"),
         (Err(_), Err(_)) => assert!(
             !t.cluster.active,
             "both failed on an active cluster at step {step}"

@@ -72,7 +72,7 @@ async fn register_views_and_named_reverts() {
     assert_eq!(cluster.validatorCount, 1);
     assert_eq!(cluster.balance, need);
     assert!(cluster.active);
-    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), U256::from(1));
+    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), 1);
     let views = devnet.ssv_views();
     assert!(
         views
@@ -100,8 +100,8 @@ async fn register_views_and_named_reverts() {
     )
     .await
     .unwrap();
-    // anvil runs eth_call in the environment of the next block (latest + 1).
-    assert_eq!(balance, need - burn * U256::from(now + 1 - registered_at));
+    // The view runs at the latest block: `now − registered_at` blocks have been charged.
+    assert_eq!(balance, need - burn * U256::from(now - registered_at));
     // Funded with exactly the threshold, so liquidatable as soon as one block has been charged.
     assert!(
         views
@@ -194,7 +194,7 @@ async fn register_views_and_named_reverts() {
         .collect();
     assert_eq!(added.len(), 3);
     assert!(added.iter().all(|e| e.data.cluster == cluster));
-    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), U256::from(4));
+    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), 4);
 
     // Exit only emits; remove drops the count; the nonce never goes down.
     let network = devnet.ssv_network();
@@ -218,7 +218,7 @@ async fn register_views_and_named_reverts() {
     .unwrap();
     let cluster = devnet::cluster_from_receipt(&receipt).unwrap();
     assert_eq!(cluster.validatorCount, 3);
-    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), U256::from(4));
+    assert_eq!(devnet.owner_nonce(owner).await.unwrap(), 4);
     let gone = views.getValidator(owner, bytes(&pubkey(1))).call().await;
     assert!(gone.is_err());
 }
@@ -236,7 +236,7 @@ async fn legacy_cluster_is_frozen_then_migrates_to_eth() {
     let views = devnet.ssv_views();
     assert_eq!(
         views
-            .getClusterVersion(owner, ids.clone())
+            .getClusterAssetType(owner, ids.clone())
             .call()
             .await
             .unwrap(),
@@ -256,6 +256,7 @@ async fn legacy_cluster_is_frozen_then_migrates_to_eth() {
         .await
         .unwrap_err();
     assert_eq!(reason(&err).name(), Some("IncorrectClusterVersion"));
+    devnet.mine(1).await.unwrap();
     let balance_ssv = views
         .getBalanceSSV(owner, ids.clone(), legacy.clone().into())
         .call()
@@ -289,7 +290,7 @@ async fn legacy_cluster_is_frozen_then_migrates_to_eth() {
     );
     assert_eq!(
         views
-            .getClusterVersion(owner, ids.clone())
+            .getClusterAssetType(owner, ids.clone())
             .call()
             .await
             .unwrap(),

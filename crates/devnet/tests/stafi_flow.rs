@@ -1,4 +1,7 @@
-//! StaFi super-node flow on the devnet: 1 ETH deposit from the pool → oracle vote → 31 ETH stake.
+//! StaFi on the devnet, behaving as stafiprotocol/eth2-staking@68a6fb7 does: the pool's ETH in
+//! StafiEther's ledger, user deposits minting rETH, the super-node flow (1 ETH deposit from the pool →
+//! trusted nodes' vote → 31 ETH stake), registered-contract checks, and StafiWithdraw's exit
+//! notification behind its proxy.
 
 mod common;
 
@@ -41,7 +44,7 @@ async fn super_node_deposit_vote_stake() {
     assert_eq!(resolved.withdraw, devnet.addresses.withdraw);
     assert_eq!(
         resolved.super_node_fee_pool,
-        devnet.accounts.super_node_fee_pool
+        devnet.addresses.super_node_fee_pool
     );
 
     let wc: [u8; 32] = withdrawal_credentials(devnet.addresses.withdraw);
@@ -58,6 +61,21 @@ async fn super_node_deposit_vote_stake() {
     let pool = StafiUserDeposit::new(devnet.addresses.user_deposit, provider.clone());
     let pool_before = pool.getBalance().call().await.unwrap();
     assert_eq!(pool_before, U256::from(320 * ETH));
+    // The pool's ETH is StafiEther's, credited to the name "stafiUserDeposit".
+    assert_eq!(
+        provider
+            .get_balance(devnet.addresses.user_deposit)
+            .await
+            .unwrap(),
+        U256::ZERO
+    );
+    assert_eq!(
+        provider
+            .get_balance(devnet.addresses.stafi_ether)
+            .await
+            .unwrap(),
+        pool_before
+    );
 
     let sn = devnet.super_node();
     let (pk, sig, root1) = roots(1, &wc, 1_000_000_000);
@@ -101,7 +119,7 @@ async fn super_node_deposit_vote_stake() {
     .await;
     assert_eq!(
         reason(&again.unwrap_err()),
-        &RevertReason::Message("super Node pubkey exists".into())
+        &RevertReason::Message("pubkey status unmatch".into())
     );
     let (_, _, root31) = roots(1, &wc, 31_000_000_000);
     let early = send(
@@ -182,6 +200,98 @@ async fn super_node_deposit_vote_stake() {
 }
 
 #[tokio::test]
+async fn user_deposits_and_registered_contract_checks() {
+    let devnet = spawn(Devnet::builder().operators(vec![])).await;
+    let user = devnet.accounts.user;
+    let pool = devnet.user_deposit();
+    let before = pool.getBalance().call().await.unwrap();
+
+    // A deposit mints rETH 1:1 while the network balance is zero and lands in StafiEther.
+    devnet.fund_pool(U256::from(ETH / 100)).await.unwrap();
+    assert_eq!(
+        pool.getBalance().call().await.unwrap(),
+        before + U256::from(ETH / 100)
+    );
+    let reth =
+        devnet::doubles::reth_token::RETHToken::new(devnet.addresses.reth_token, devnet.provider());
+    assert_eq!(
+        reth.balanceOf(user).call().await.unwrap(),
+        before + U256::from(ETH / 100)
+    );
+
+    let small = devnet.fund_pool(U256::from(ETH / 100 - 1)).await;
+    assert_eq!(
+        reason(&small.unwrap_err()),
+        &RevertReason::Message("The deposited amount is less than the minimum deposit size".into())
+    );
+    send(pool.setDepositEnabled(false), "setDepositEnabled", None)
+        .await
+        .unwrap();
+    let disabled = devnet.fund_pool(U256::from(ETH)).await;
+    assert_eq!(
+        reason(&disabled.unwrap_err()),
+        &RevertReason::Message("Deposits into Stafi are currently disabled".into())
+    );
+
+    // Only the registered SuperNode draws from the pool; once initialised, StafiStorage takes
+    // writes from registered contracts only.
+    let drain = send(
+        pool.withdrawExcessBalanceForSuperNode(U256::from(ETH))
+            .from(user),
+        "withdrawExcessBalanceForSuperNode",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reason(&drain.unwrap_err()),
+        &RevertReason::Message("Invalid or outdated contract".into())
+    );
+    let storage = devnet::doubles::stafi_storage::StafiStorage::new(
+        devnet.addresses.stafi_storage,
+        devnet.provider(),
+    );
+    let write = send(
+        storage.setBool(B256::ZERO, true),
+        "StafiStorage.setBool",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reason(&write.unwrap_err()),
+        &RevertReason::Message("Invalid or outdated network contract".into())
+    );
+
+    // Node roles live in StafiNodeManager; a super node's key must be 48 bytes for the deposit contract.
+    let manager = devnet.node_manager();
+    assert_eq!(
+        manager.getTrustedNodeCount().call().await.unwrap(),
+        U256::from(devnet.accounts.oracles.len())
+    );
+    assert!(
+        manager
+            .getSuperNodeExists(devnet.accounts.super_node)
+            .call()
+            .await
+            .unwrap()
+    );
+    let wc = withdrawal_credentials(devnet.addresses.withdraw);
+    let (_, sig, root) = roots(9, &wc, 1_000_000_000);
+    let short = send(
+        devnet
+            .super_node()
+            .deposit(vec![bytes(&pubkey(9)[..47])], vec![sig], vec![root])
+            .from(devnet.accounts.super_node),
+        "deposit",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reason(&short.unwrap_err()),
+        &RevertReason::Message("DepositContract: invalid pubkey length".into())
+    );
+}
+
+#[tokio::test]
 async fn pubkey_limit_unmatch_and_ejection() {
     let devnet = spawn(Devnet::builder().operators(vec![])).await;
     let me = devnet.accounts.super_node;
@@ -222,6 +332,13 @@ async fn pubkey_limit_unmatch_and_ejection() {
     )
     .await
     .unwrap();
+    assert_eq!(
+        sn.getSuperNodePubkeyAt(me, U256::ZERO)
+            .call()
+            .await
+            .unwrap(),
+        pk1
+    );
     devnet
         .vote_withdraw_credentials(std::slice::from_ref(&pk1), false)
         .await
@@ -230,20 +347,95 @@ async fn pubkey_limit_unmatch_and_ejection() {
         sn.getSuperNodePubkeyStatus(pk1).call().await.unwrap(),
         U256::from(4)
     );
+}
 
-    let withdraw = stafi_contracts::stafi_withdraw::StafiWithdraw::new(
-        devnet.addresses.withdraw,
-        devnet.provider(),
+#[tokio::test]
+async fn withdraw_exit_notification_rules() {
+    let devnet = spawn(Devnet::builder().operators(vec![])).await;
+    let withdraw = devnet.withdraw();
+    let [a, b, c] = [0, 1, 2].map(|i| devnet.accounts.oracles[i]);
+    let current = withdraw.currentWithdrawCycle().call().await.unwrap();
+    let cycle = current - U256::from(1);
+    let start = cycle - U256::from(1);
+    let list = vec![U256::from(17), U256::from(42)];
+    let notify = |from, cycle, start, list: Vec<U256>| {
+        send(
+            withdraw.notifyValidatorExit(cycle, start, list).from(from),
+            "notifyValidatorExit",
+            None,
+        )
+    };
+
+    // Only the previous cycle, with an earlier start cycle, and at most limit·3/20 ETH validators.
+    let now = notify(a, current, start, list.clone()).await;
+    assert_eq!(
+        reason(&now.unwrap_err()),
+        &RevertReason::Message("cycle not match".into())
     );
-    let cycle = devnet.eject_validators(&[17, 42]).await.unwrap();
-    assert_eq!(withdraw.currentWithdrawCycle().call().await.unwrap(), cycle);
-    assert_eq!(withdraw.ejectedStartCycle().call().await.unwrap(), cycle);
+    let late_start = notify(a, cycle, cycle, list.clone()).await;
+    assert_eq!(
+        reason(&late_start.unwrap_err()),
+        &RevertReason::Message("cycle not match".into())
+    );
+    send(
+        withdraw.setWithdrawLimitPerCycle(U256::from(20 * ETH)),
+        "setWithdrawLimitPerCycle",
+        None,
+    )
+    .await
+    .unwrap();
+    let four = (1..=4).map(U256::from).collect();
+    let too_many = notify(a, cycle, start, four).await;
+    assert_eq!(
+        reason(&too_many.unwrap_err()),
+        &RevertReason::Message("length not match".into())
+    );
+
+    // One trusted node's vote is not the 50 % threshold of three; the second executes it; the
+    // cycle's list is then final.
+    notify(a, cycle, start, list.clone()).await.unwrap();
+    assert!(
+        withdraw
+            .getEjectedValidatorsAtCycle(cycle)
+            .call()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let twice = notify(a, cycle, start, list.clone()).await;
+    assert_eq!(
+        reason(&twice.unwrap_err()),
+        &RevertReason::Message("duplicate vote".into())
+    );
+    notify(b, cycle, start, list.clone()).await.unwrap();
     assert_eq!(
         withdraw
             .getEjectedValidatorsAtCycle(cycle)
             .call()
             .await
             .unwrap(),
-        vec![U256::from(17), U256::from(42)]
+        list
+    );
+    assert_eq!(withdraw.ejectedStartCycle().call().await.unwrap(), start);
+    let again = notify(c, cycle, start, vec![U256::from(7)]).await;
+    assert_eq!(
+        reason(&again.unwrap_err()),
+        &RevertReason::Message("already dealed".into())
+    );
+
+    // StafiWithdraw sits behind a transparent proxy: its admin cannot reach the implementation.
+    let admin = send(
+        withdraw
+            .currentWithdrawCycle()
+            .from(devnet.accounts.proxy_admin),
+        "currentWithdrawCycle",
+        None,
+    )
+    .await;
+    assert_eq!(
+        reason(&admin.unwrap_err()),
+        &RevertReason::Message(
+            "TransparentUpgradeableProxy: admin cannot fallback to proxy target".into()
+        )
     );
 }

@@ -26,7 +26,9 @@ fn abi(file: &str) -> JsonAbi {
 fn sample(ty: &DynSolType, seed: u8) -> DynSolValue {
     match ty {
         DynSolType::Bool => DynSolValue::Bool(seed % 2 == 1),
-        DynSolType::Int(bits) => DynSolValue::Int(-I256::try_from(i64::from(seed) + 1).unwrap(), *bits),
+        DynSolType::Int(bits) => {
+            DynSolValue::Int(-I256::try_from(i64::from(seed) + 1).unwrap(), *bits)
+        }
         DynSolType::Uint(bits) => DynSolValue::Uint(U256::from(seed) + U256::from(1), *bits),
         DynSolType::Address => DynSolValue::Address(Address::repeat_byte(seed)),
         DynSolType::FixedBytes(n) => {
@@ -36,9 +38,13 @@ fn sample(ty: &DynSolType, seed: u8) -> DynSolValue {
         }
         DynSolType::Bytes => DynSolValue::Bytes(vec![seed; 48]),
         DynSolType::String => DynSolValue::String(format!("v{seed}")),
-        DynSolType::Array(inner) => DynSolValue::Array(vec![sample(inner, seed), sample(inner, seed + 1)]),
+        DynSolType::Array(inner) => {
+            DynSolValue::Array(vec![sample(inner, seed), sample(inner, seed + 1)])
+        }
         DynSolType::FixedArray(inner, n) => DynSolValue::FixedArray(
-            (0..*n).map(|i| sample(inner, seed + u8::try_from(i).unwrap())).collect(),
+            (0..*n)
+                .map(|i| sample(inner, seed + u8::try_from(i).unwrap()))
+                .collect(),
         ),
         DynSolType::Tuple(items) => DynSolValue::Tuple(
             items
@@ -47,12 +53,14 @@ fn sample(ty: &DynSolType, seed: u8) -> DynSolValue {
                 .map(|(i, t)| sample(t, seed + u8::try_from(i).unwrap()))
                 .collect(),
         ),
-        other => panic!("no sample for {other}"),
+        DynSolType::Function => panic!("no ABI here has a function-typed parameter"),
     }
 }
 
 fn ty(param: &Param) -> DynSolType {
-    param.resolve().unwrap_or_else(|e| panic!("{}: {e}", param.name))
+    param
+        .resolve()
+        .unwrap_or_else(|e| panic!("{}: {e}", param.name))
 }
 
 /// The raw log the contract would emit for `event` with sample arguments.
@@ -60,16 +68,25 @@ fn sample_log(event: &Event) -> LogData {
     let mut topics = vec![event.selector()];
     let mut body = Vec::new();
     for (i, input) in event.inputs.iter().enumerate() {
-        let value = sample(&ty(&Param {
-            ty: input.ty.clone(),
-            name: input.name.clone(),
-            components: input.components.clone(),
-            internal_type: input.internal_type.clone(),
-        }), u8::try_from(i).unwrap() + 1);
+        let value = sample(
+            &ty(&Param {
+                ty: input.ty.clone(),
+                name: input.name.clone(),
+                components: input.components.clone(),
+                internal_type: input.internal_type.clone(),
+            }),
+            u8::try_from(i).unwrap() + 1,
+        );
         if input.indexed {
             // Every indexed parameter of these ABIs is a value type: its topic is its word.
             let word = value.abi_encode();
-            assert_eq!(word.len(), 32, "{}.{} is an indexed dynamic type", event.name, input.name);
+            assert_eq!(
+                word.len(),
+                32,
+                "{}.{} is an indexed dynamic type",
+                event.name,
+                input.name
+            );
             topics.push(B256::from_slice(&word));
         } else {
             body.push(value);
@@ -85,7 +102,12 @@ fn check_events<E: SolEventInterface + IntoLogData>(file: &str) -> usize {
         let log = sample_log(event);
         let decoded = E::decode_raw_log(log.topics(), &log.data)
             .unwrap_or_else(|e| panic!("{file}: event {} does not decode: {e}", event.signature()));
-        assert_eq!(decoded.into_log_data(), log, "{file}: event {} re-encodes differently", event.name);
+        assert_eq!(
+            decoded.into_log_data(),
+            log,
+            "{file}: event {} re-encodes differently",
+            event.name
+        );
         checked += 1;
     }
     checked
@@ -105,7 +127,12 @@ fn check_errors<E: SolInterface>(file: &str) -> usize {
         data.extend(DynSolValue::Tuple(args).abi_encode_params());
         let decoded = E::abi_decode(&data)
             .unwrap_or_else(|e| panic!("{file}: error {} does not decode: {e}", error.signature()));
-        assert_eq!(decoded.abi_encode(), data, "{file}: error {} re-encodes differently", error.name);
+        assert_eq!(
+            decoded.abi_encode(),
+            data,
+            "{file}: error {} re-encodes differently",
+            error.name
+        );
         checked += 1;
     }
     checked
@@ -113,8 +140,14 @@ fn check_errors<E: SolInterface>(file: &str) -> usize {
 
 #[test]
 fn ssv_network_events_and_errors_decode() {
-    assert_eq!(check_events::<SSVNetwork::SSVNetworkEvents>("SSVNetwork.json"), 55);
-    assert_eq!(check_errors::<SSVNetwork::SSVNetworkErrors>("SSVNetwork.json"), 75);
+    assert_eq!(
+        check_events::<SSVNetwork::SSVNetworkEvents>("SSVNetwork.json"),
+        55
+    );
+    assert_eq!(
+        check_errors::<SSVNetwork::SSVNetworkErrors>("SSVNetwork.json"),
+        75
+    );
 }
 
 #[test]
@@ -131,9 +164,18 @@ fn ssv_network_views_events_and_errors_decode() {
 
 #[test]
 fn stafi_events_decode() {
-    assert_eq!(check_events::<StafiSuperNode::StafiSuperNodeEvents>("StafiSuperNode.json"), 4);
-    assert_eq!(check_events::<StafiUserDeposit::StafiUserDepositEvents>("StafiUserDeposit.json"), 4);
-    assert_eq!(check_events::<StafiWithdraw::StafiWithdrawEvents>("StafiWithdraw.json"), 6);
+    assert_eq!(
+        check_events::<StafiSuperNode::StafiSuperNodeEvents>("StafiSuperNode.json"),
+        4
+    );
+    assert_eq!(
+        check_events::<StafiUserDeposit::StafiUserDepositEvents>("StafiUserDeposit.json"),
+        4
+    );
+    assert_eq!(
+        check_events::<StafiWithdraw::StafiWithdrawEvents>("StafiWithdraw.json"),
+        6
+    );
     // Neither has events.
     assert_eq!(abi("StafiStorage.json").events().count(), 0);
     assert_eq!(abi("StafiNetworkSettings.json").events().count(), 0);
@@ -146,4 +188,26 @@ fn deposited_is_the_real_three_field_event() {
         StafiSuperNode::Deposited::SIGNATURE_HASH,
         keccak256("Deposited(address,bytes,bytes)")
     );
+}
+
+#[test]
+fn copied_abis_are_byte_equal_to_what_ssv_publishes() {
+    use sha2::{Digest, Sha256};
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../abi"));
+    let sources = std::fs::read_to_string(dir.join("SOURCES.md")).unwrap();
+    let mut checked = 0;
+    for row in sources.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (file, digest) = (cells[1].trim_matches('`'), cells[4].trim_matches('`'));
+        if digest.len() == 64 {
+            let bytes = std::fs::read(dir.join(file)).unwrap();
+            assert_eq!(
+                alloy::hex::encode(Sha256::digest(&bytes)),
+                digest,
+                "abi/{file} differs from the published file named in abi/SOURCES.md"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "SSVNetwork.json and SSVNetworkViews.json");
 }
