@@ -299,3 +299,37 @@ async fn legacy_cluster_is_frozen_then_migrates_to_eth() {
     assert_eq!(migrated.cluster.balance, need);
     assert_eq!(migrated.cluster.validatorCount, 1);
 }
+
+#[tokio::test]
+async fn legacy_operator_gets_the_default_eth_fee() {
+    // An operator registered before v2 with an SSV fee charges v2's DEFAULT_OPERATOR_ETH_FEE
+    // (1,778,800,000 wei per block in the deployed code) in ETH clusters; one without a fee, none.
+    let devnet = spawn(Devnet::builder().operators(vec![])).await;
+    let network = devnet.ssv_double();
+    let views = devnet.ssv_views();
+    let mut ids = Vec::new();
+    for (n, ssv_fee) in [(1u8, 382_640_000_000u64), (2, 0)] {
+        let receipt = send(
+            network.testRegisterLegacyOperator(Bytes::from(vec![n; 8]), U256::from(ssv_fee)),
+            "testRegisterLegacyOperator",
+            None,
+        )
+        .await
+        .unwrap();
+        let id = receipt
+            .decoded_log::<stafi_contracts::ssv_network::SSVNetwork::OperatorAdded>()
+            .unwrap()
+            .data
+            .operatorId;
+        assert_eq!(
+            views.getOperatorFeeSSV(id).call().await.unwrap(),
+            U256::from(ssv_fee)
+        );
+        ids.push(id);
+    }
+    assert_eq!(
+        views.getOperatorFee(ids[0]).call().await.unwrap(),
+        U256::from(1_778_800_000u64)
+    );
+    assert_eq!(views.getOperatorFee(ids[1]).call().await.unwrap(), U256::ZERO);
+}
