@@ -331,5 +331,8 @@ async fn legacy_operator_gets_the_default_eth_fee() {
         views.getOperatorFee(ids[0]).call().await.unwrap(),
         U256::from(1_778_800_000u64)
     );
-    assert_eq!(views.getOperatorFee(ids[1]).call().await.unwrap(), U256::ZERO);
+    assert_eq!(
+        views.getOperatorFee(ids[1]).call().await.unwrap(),
+        U256::ZERO
+    );
 }
