@@ -94,7 +94,8 @@ fn main() -> Result<(), Error> {
     );
 
     // 4. ETH to send with registerValidator: fees set at block 1,000, tx lands within 20 blocks,
-    //    then 30 days of runway. The network fee is mainnet's (spec: ssv-contracts.md §8.4).
+    //    then 30 days of runway. The network fee is mainnet's, as set by the SSV Network v2.0.0
+    //    upgrade (ssvlabs/ssv-network `deployments/mainnet/multisig-batch.json`, `updateNetworkFee`).
     let block = 1_000;
     let operator_states: Vec<OperatorState> = candidates
         .iter()

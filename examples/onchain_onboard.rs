@@ -15,16 +15,16 @@
 
 use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::providers::Provider;
-use alloy::rpc::types::Filter;
 use cluster_accounting::{
-    Action, ClusterState, ClusterVersion, Horizon, Ledger, LiquidationParams, Log, LogPosition,
-    VUnits, format_amount, plan, runway,
+    Action, ClusterState, ClusterVersion, Horizon, LiquidationParams, VUnits, format_amount, plan,
+    runway,
 };
-use devnet::{Devnet, accounting_event, cluster_from_receipt, new_cluster, send};
+use devnet::{Devnet, cluster_from_receipt, new_cluster, send};
 use keygen::wire::NetworkConfig;
 use keygen::{DepositPlan, Mnemonic, Network, WithdrawalTarget};
 use keyshare::{KeysharesBuilder, Operator, ValidatorSecret, Verifier};
 use operator_selection::{Candidate, DiversityCaps, Policy, SelectionInput, Verdict, select};
+use ssv_sync::{Index, IndexConfig, RpcSource, SyncConfig, Syncer};
 use stafi_contracts::StafiAddresses;
 
 type Error = Box<dyn std::error::Error>;
@@ -37,26 +37,12 @@ const INITIAL: u64 = 1;
 const MATCH: u64 = 2;
 const STAKING: u64 = 3;
 
-/// Applies the SSVNetwork logs of blocks `*from..=latest` to the ledger.
-async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) -> Result<u64, Error> {
-    let latest = devnet.block_number().await?;
-    let filter = Filter::new()
-        .address(devnet.addresses.ssv_network)
-        .from_block(*from)
-        .to_block(latest);
-    for log in devnet.provider().get_logs(&filter).await? {
-        if let Some(event) = accounting_event(&log) {
-            let position = LogPosition::new(
-                log.block_number.ok_or("log without a block number")?,
-                log.transaction_index
-                    .ok_or("log without a transaction index")?,
-                log.log_index.ok_or("log without a log index")?,
-            );
-            ledger.apply(&Log { position, event })?;
-        }
-    }
-    *from = latest + 1;
-    Ok(latest)
+/// Syncs the SSV index (`ssv-sync`: SSVNetwork's logs into a `cluster-accounting` ledger) to the
+/// latest block; returns that block.
+async fn sync(devnet: &Devnet, index: &mut Index, syncer: &mut Syncer) -> Result<u64, Error> {
+    let source = RpcSource::new(devnet.provider().clone());
+    let report = syncer.sync(&source, index, |_| {}).await?;
+    Ok(report.synced_to.unwrap_or(report.head))
 }
 
 async fn pubkey_status(devnet: &Devnet, pubkey: &Bytes) -> Result<U256, Error> {
@@ -230,10 +216,13 @@ async fn main() -> Result<(), Error> {
         threshold_period: views.getLiquidationThresholdPeriod().call().await?,
         minimum_collateral: views.getMinimumLiquidationCollateral().call().await?,
     };
-    let mut ledger = Ledger::default();
-    let mut from = 0;
-    let block = sync(&devnet, &mut ledger, &mut from).await?;
-    let at = ledger.indices(ClusterVersion::Eth, &ids, block)?;
+    let mut index = Index::new(IndexConfig::new(owner))?;
+    let mut syncer = Syncer::new(SyncConfig {
+        confirmations: 0,
+        ..SyncConfig::new(devnet.addresses.ssv_network, 0)
+    });
+    let block = sync(&devnet, &mut index, &mut syncer).await?;
+    let at = index.ledger().indices(ClusterVersion::Eth, &ids, block)?;
     let new_state = ClusterState {
         version: ClusterVersion::Eth,
         cluster: cluster_accounting::Cluster::NEW,
@@ -296,7 +285,8 @@ async fn main() -> Result<(), Error> {
     println!("7. StafiSuperNode.stake 31 ETH → STAKING; SSV fee recipient {fee_recipient}");
 
     // 8. The balance SSVNetworkViews reports equals the accounting prediction at that block.
-    let block = sync(&devnet, &mut ledger, &mut from).await?;
+    let block = sync(&devnet, &mut index, &mut syncer).await?;
+    let ledger = index.ledger();
     if ledger.fee_recipient(owner) != Some(fee_recipient) {
         return Err("the ledger did not see the fee recipient update".into());
     }

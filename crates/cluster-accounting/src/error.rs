@@ -126,13 +126,30 @@ pub enum AccountingError {
     #[error("cannot add {adding} validators to a cluster of {validator_count}")]
     ValidatorCountOverflow { validator_count: u32, adding: u32 },
 
-    /// An effective balance outside `32·V ..= 2048·V` ETH (`EBBelowMinimum` / `EBExceedsMaximum`).
+    /// An effective balance below `32·V` ETH (`EBBelowMinimum`).
     #[error(
-        "effective balance {effective_balance} ETH is outside 32..=2048 ETH for {validator_count} validators"
+        "effective balance {effective_balance} ETH is below the minimum {minimum} ETH (32 per validator) for {validator_count} validators"
     )]
-    EffectiveBalanceOutOfRange {
+    EffectiveBalanceBelowMinimum {
+        /// The reported effective balance, in whole ETH.
         effective_balance: u32,
+        /// The cluster's validator count `V`.
         validator_count: u32,
+        /// The bound `32·V`, in whole ETH.
+        minimum: u64,
+    },
+
+    /// An effective balance above `2048·V` ETH (`EBExceedsMaximum`).
+    #[error(
+        "effective balance {effective_balance} ETH exceeds the maximum {maximum} ETH (2048 per validator) for {validator_count} validators"
+    )]
+    EffectiveBalanceExceedsMaximum {
+        /// The reported effective balance, in whole ETH.
+        effective_balance: u32,
+        /// The cluster's validator count `V`.
+        validator_count: u32,
+        /// The bound `2048·V`, in whole ETH.
+        maximum: u64,
     },
 
     /// The cluster is liquidatable (or will be) before the planned transaction can land.

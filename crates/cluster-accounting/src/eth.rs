@@ -382,6 +382,10 @@ pub struct BalanceUpdate {
 /// `updateClusterBalance` with an oracle-proven effective balance (whole ETH): settle with the
 /// old vUnits, set `u = ceil(EB·10000/32)`, and liquidate in the same transaction if the
 /// cluster is now liquidatable (the balance goes to whoever called).
+///
+/// The effective balance must lie in `32·V ..= 2048·V`:
+/// [`AccountingError::EffectiveBalanceBelowMinimum`] (`EBBelowMinimum`) and
+/// [`AccountingError::EffectiveBalanceExceedsMaximum`] (`EBExceedsMaximum`) otherwise.
 pub fn update_effective_balance(
     state: &EthCluster,
     effective_balance: u32,
@@ -393,10 +397,19 @@ pub fn update_effective_balance(
     }
     let v = u64::from(state.cluster.validator_count);
     let eb = u64::from(effective_balance);
-    if eb < 32 * v || eb > 2048 * v {
-        return Err(AccountingError::EffectiveBalanceOutOfRange {
+    let (minimum, maximum) = (32 * v, 2048 * v);
+    if eb < minimum {
+        return Err(AccountingError::EffectiveBalanceBelowMinimum {
             effective_balance,
             validator_count: state.cluster.validator_count,
+            minimum,
+        });
+    }
+    if eb > maximum {
+        return Err(AccountingError::EffectiveBalanceExceedsMaximum {
+            effective_balance,
+            validator_count: state.cluster.validator_count,
+            maximum,
         });
     }
     let mut next = *state;
@@ -443,8 +456,9 @@ pub fn minimum_to_migrate(
 /// in SSV; `value` becomes the ETH balance; the ETH cluster (re)starts active at `eth_at` and
 /// must not be liquidatable. A liquidated legacy cluster is reactivated by the migration.
 ///
-/// The spec's sources did not exercise this path on a chain; the rules here are the documented
-/// ones (spec §8.1–8.4), cross-check them against a fork before relying on the last wei.
+/// Not run against the v2.0.0 contracts on a chain; the rules are the documented ones
+/// (ssvlabs/ssv-network `docs/SPEC.md` "Version Delta", `contracts/modules/SSVClusters.sol`
+/// `migrateClusterToETH`): cross-check them against a fork before relying on the last wei.
 pub fn migrate(
     legacy_cluster: &Cluster,
     ssv_at: &ClusterIndices,

@@ -1,16 +1,25 @@
 use alloy_primitives::{Address, B256, keccak256};
+use ssv_committee::{Committee, CommitteeError};
 
 use crate::AccountingError;
 use crate::types::Cluster;
 
-/// Checks operator ids as `registerValidator` does: strictly ascending and a committee size of
-/// 4, 7, 10 or 13 (`4 <= n <= 13 && n % 3 == 1`).
+/// Checks operator ids as `registerValidator` does, by the rule of [`ssv_committee::Committee`]:
+/// a committee size of 4, 7, 10 or 13 ([`AccountingError::InvalidCommitteeSize`], the
+/// contract's `InvalidOperatorIdsLength`), then strictly ascending
+/// ([`AccountingError::UnsortedOperatorIds`], `UnsortedOperatorsList` / `OperatorsListNotUnique`).
+/// Id 0 is [`AccountingError::UnknownOperator`]: SSV numbers operators from 1, so the contract
+/// reverts `OperatorDoesNotExist` for it (ssvlabs/ssv-network `contracts/modules/SSVOperators.sol`).
 pub fn validate_operator_ids(operator_ids: &[u64]) -> Result<(), AccountingError> {
-    let size = operator_ids.len();
-    if !(4..=13).contains(&size) || size % 3 != 1 {
-        return Err(AccountingError::InvalidCommitteeSize { size });
+    match Committee::validate(operator_ids) {
+        Ok(_) => Ok(()),
+        Err(CommitteeError::Size { size }) => Err(AccountingError::InvalidCommitteeSize { size }),
+        Err(CommitteeError::ZeroId) => Err(AccountingError::UnknownOperator { operator_id: 0 }),
+        // Unsorted or duplicate ids (and any rule ssv-committee adds later).
+        Err(_) => Err(AccountingError::UnsortedOperatorIds {
+            ids: operator_ids.to_vec(),
+        }),
     }
-    check_sorted(operator_ids)
 }
 
 fn check_sorted(operator_ids: &[u64]) -> Result<(), AccountingError> {
@@ -68,9 +77,11 @@ mod tests {
     }
 
     #[test]
-    fn spec_section_1_worked_example() {
+    fn worked_example_of_the_v1_2_0_contracts() {
         // Owner 0x7099…79C8, ids [1,2,3,4], tuple (1, 300, 2200, true, 504000000000000):
-        // id 0x7e4da62e…aa06e3, data hash 0x6e3fbceb…236eb6 (ssv-contracts.md §1).
+        // id 0x7e4da62e…aa06e3, data hash 0x6e3fbceb…236eb6, the key and value the contracts of
+        // ssvlabs/ssv-network@583b7b7 (v1.2.0, `contracts/libraries/ClusterLib.sol`
+        // `hashClusterData`) stored for this cluster when run on a local chain.
         let owner: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
             .parse()
             .unwrap();
@@ -111,6 +122,25 @@ mod tests {
             Err(AccountingError::UnsortedOperatorIds {
                 ids: vec![1, 2, 2, 3]
             })
+        );
+        assert_eq!(
+            validate_operator_ids(&[1, 3, 2, 4]),
+            Err(AccountingError::UnsortedOperatorIds {
+                ids: vec![1, 3, 2, 4]
+            })
+        );
+        // The size is checked first, as the contract does.
+        assert_eq!(
+            validate_operator_ids(&[3, 2, 1]),
+            Err(AccountingError::InvalidCommitteeSize { size: 3 })
+        );
+    }
+
+    #[test]
+    fn operator_id_zero_is_an_unknown_operator() {
+        assert_eq!(
+            validate_operator_ids(&[0, 1, 2, 3]),
+            Err(AccountingError::UnknownOperator { operator_id: 0 })
         );
     }
 

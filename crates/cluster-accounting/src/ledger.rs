@@ -11,14 +11,14 @@ use crate::AccountingError;
 use crate::events::{Event, Log, LogPosition};
 use crate::id::validate_operator_ids;
 use crate::indices::ClusterIndices;
-use crate::plan::{balance_of, is_liquidatable};
 use crate::types::{
     Cluster, ClusterState, ClusterVersion, FeeSnapshot, LiquidationParams, NetworkState,
     OperatorState, VUNITS_PER_VALIDATOR, VUnits,
 };
 
-/// Block of the mainnet SSVNetwork upgrade to v2.0.0 (spec §0: "snapshots intentionally start
-/// at the smart contract upgrade block 24920727").
+/// Block of the mainnet SSVNetwork upgrade to v2.0.0 (ssvlabs/ssv-staking-apr-service
+/// `docs/cssv-snapshot/README.md`: "snapshots intentionally start at the smart contract upgrade
+/// block 24920727").
 pub const MAINNET_V2_UPGRADE_BLOCK: u64 = 24_920_727;
 
 /// Default number of blocks of history kept for rollbacks.
@@ -312,6 +312,13 @@ impl Ledger {
         self.slot(owner, operator_ids).map(|slot| &slot.record)
     }
 
+    /// Whether a cluster event ever created the cluster of `owner` with `operator_ids` (it then
+    /// exists on chain, active or liquidated); [`Ledger::view`] of a cluster that does not exist
+    /// gives the new-cluster state.
+    pub fn contains_cluster(&self, owner: Address, operator_ids: &[u64]) -> bool {
+        self.slot(owner, operator_ids).is_some()
+    }
+
     fn slot(&self, owner: Address, operator_ids: &[u64]) -> Option<&ClusterSlot> {
         let slot = *self.cluster_index.get(&owner)?.get(operator_ids)?;
         Some(&self.clusters[slot])
@@ -376,32 +383,35 @@ impl Ledger {
         )
     }
 
-    /// The cluster's state and fee indices at `block`, ready for the [`crate::eth`],
-    /// [`crate::legacy`] and planning functions.
+    /// The cluster's state and fee indices at `block`, ready for the [`ClusterState`] methods,
+    /// the [`crate::eth`] and [`crate::legacy`] functions and [`crate::plan`].
     ///
     /// For an active cluster the indices are the tuple's indices plus the fees accrued since
     /// the tuple was settled, so they are exact even where the ledger does not know the
     /// absolute base of an operator's index.
+    ///
+    /// A cluster that does not exist yet ([`Ledger::contains_cluster`] is false) gives the state
+    /// its first registration starts from: [`ClusterState::new_cluster`], the tuple
+    /// `(0, 0, 0, true, 0)`, of the version a cluster created at `block` gets (SSV before the
+    /// ledger's v2 upgrade block, ETH from it on; see [`LedgerBuilder::eth_upgrade_block`]),
+    /// with the operators' indices at `block`. The operator ids are then checked as
+    /// `registerValidator` does ([`crate::validate_operator_ids`]) and must all be known. (The
+    /// indices are the ledger's own: for legacy operators' ETH fees their absolute base may
+    /// differ from the chain's, which no amount depends on.)
     pub fn view(
         &self,
         owner: Address,
         operator_ids: &[u64],
         block: u64,
     ) -> Result<(ClusterState, ClusterIndices), AccountingError> {
-        let slot =
-            self.slot(owner, operator_ids)
-                .ok_or_else(|| AccountingError::UnknownCluster {
-                    owner,
-                    operator_ids: operator_ids.to_vec(),
-                })?;
+        let Some(slot) = self.slot(owner, operator_ids) else {
+            validate_operator_ids(operator_ids)?;
+            let state = ClusterState::new_cluster(self.version_at(block));
+            self.ensure_eth_fees_known(state.version, operator_ids)?;
+            return Ok((state, self.indices(state.version, operator_ids, block)?));
+        };
         let state = slot.record.state;
-        if state.version == ClusterVersion::Eth
-            && let Some(&operator_id) = operator_ids
-                .iter()
-                .find(|id| self.operators.get(id).is_some_and(|o| !o.eth_fee_known))
-        {
-            return Err(AccountingError::UnknownOperatorEthFee { operator_id });
-        }
+        self.ensure_eth_fees_known(state.version, operator_ids)?;
         let model = self.indices(state.version, operator_ids, block)?;
         if !state.cluster.active {
             return Ok((state, model));
@@ -433,18 +443,54 @@ impl Ledger {
         Ok((state, at))
     }
 
-    /// `getBalance` at `block` (`ClusterLiquidated` if inactive).
+    /// An ETH cluster's balance needs the ETH fee of every operator.
+    fn ensure_eth_fees_known(
+        &self,
+        version: ClusterVersion,
+        operator_ids: &[u64],
+    ) -> Result<(), AccountingError> {
+        if version == ClusterVersion::Eth
+            && let Some(&operator_id) = operator_ids
+                .iter()
+                .find(|id| self.operators.get(id).is_some_and(|o| !o.eth_fee_known))
+        {
+            return Err(AccountingError::UnknownOperatorEthFee { operator_id });
+        }
+        Ok(())
+    }
+
+    /// [`Ledger::view`] of a cluster that must exist, as the contract views require
+    /// (`ClusterDoesNotExist`).
+    fn view_existing(
+        &self,
+        owner: Address,
+        operator_ids: &[u64],
+        block: u64,
+    ) -> Result<(ClusterState, ClusterIndices), AccountingError> {
+        if !self.contains_cluster(owner, operator_ids) {
+            return Err(AccountingError::UnknownCluster {
+                owner,
+                operator_ids: operator_ids.to_vec(),
+            });
+        }
+        self.view(owner, operator_ids, block)
+    }
+
+    /// `getBalance` at `block` (`ClusterLiquidated` if inactive). Like the contract view, it
+    /// needs an existing cluster ([`AccountingError::UnknownCluster`] otherwise).
     pub fn balance(
         &self,
         owner: Address,
         operator_ids: &[u64],
         block: u64,
     ) -> Result<U256, AccountingError> {
-        let (state, at) = self.view(owner, operator_ids, block)?;
-        balance_of(&state, &at)
+        let (state, at) = self.view_existing(owner, operator_ids, block)?;
+        state.balance(&at)
     }
 
-    /// `isLiquidatable` at `block`; `params` are those of the cluster's fee token.
+    /// `isLiquidatable` at `block`; `params` are those of the cluster's fee token. Like the
+    /// contract view, it needs an existing cluster ([`AccountingError::UnknownCluster`]
+    /// otherwise).
     pub fn is_liquidatable(
         &self,
         owner: Address,
@@ -452,8 +498,8 @@ impl Ledger {
         block: u64,
         params: &LiquidationParams,
     ) -> Result<bool, AccountingError> {
-        let (state, at) = self.view(owner, operator_ids, block)?;
-        is_liquidatable(&state, &at, params)
+        let (state, at) = self.view_existing(owner, operator_ids, block)?;
+        state.is_liquidatable(&at, params)
     }
 
     fn check_replay(&self, log: &Log, last: LogPosition) -> Result<Applied, AccountingError> {
@@ -472,7 +518,7 @@ impl Ledger {
         }
     }
 
-    fn version_at(&self, block: u64) -> ClusterVersion {
+    const fn version_at(&self, block: u64) -> ClusterVersion {
         if block >= self.eth_upgrade_block {
             ClusterVersion::Eth
         } else {
@@ -613,14 +659,9 @@ impl Ledger {
             .and_then(|by_ids| by_ids.get(operator_ids))
             .copied();
         let previous = slot.map(|i| (self.clusters[i].record, self.clusters[i].model));
-        let mut state = previous.map(|(record, _)| record).map_or(
-            ClusterState {
-                version: new_cluster_version,
-                cluster: Cluster::NEW,
-                vunits: VUnits::Implicit,
-            },
-            |r| r.state,
-        );
+        let mut state = previous
+            .map(|(record, _)| record)
+            .map_or(ClusterState::new_cluster(new_cluster_version), |r| r.state);
         let explicit = |vunits: VUnits, change: fn(u64) -> u64| match vunits {
             VUnits::Explicit(u) => VUnits::explicit(change(u)),
             VUnits::Implicit => VUnits::Implicit,

@@ -144,6 +144,28 @@ fn ensure_solvent(
     Ok(())
 }
 
+/// The `amount` `register` (v1.2.0) needs to add `count` validators at `at.block`.
+///
+/// v1.2.0 adds the amount *before* settling with the old validator count, so a debt larger than
+/// the balance is paid from it too: `max(MLC, LTP·(Σ fee + networkFee)·(V + count)) + spent −
+/// balance`, floored at 0, with `spent` the fees since the snapshot (`expand(`[`usage`]`)`).
+pub fn minimum_to_register(
+    cluster: &Cluster,
+    count: u32,
+    at: &ClusterIndices,
+    params: &LiquidationParams,
+) -> Result<U256, AccountingError> {
+    let validator_count = cluster.validator_count.checked_add(count).ok_or(
+        AccountingError::ValidatorCountOverflow {
+            validator_count: cluster.validator_count,
+            adding: count,
+        },
+    )?;
+    let spent = VERSION.unpack(usage(cluster, at)?);
+    let required = minimum_balance(validator_count, at, params)?;
+    Ok((required + spent).saturating_sub(cluster.balance))
+}
+
 /// `registerValidator` / `bulkRegisterValidator` of `count` validators with `amount` wei of SSV
 /// (v1.2.0): `balance += amount`, then settle with the *old* validator count, refresh the
 /// indices, add the validators and require the cluster not to be liquidatable.
@@ -258,6 +280,18 @@ pub fn liquidate(
         cluster: Cluster::liquidated(cluster.validator_count),
         refund,
     })
+}
+
+/// The `amount` `reactivate` (v1.2.0) needs: `max(MLC, LTP·(Σ fee + networkFee)·V) − c.balance`
+/// (nothing is charged for the liquidated period; the stored balance holds what was deposited
+/// while liquidated).
+pub fn minimum_to_reactivate(
+    cluster: &Cluster,
+    at: &ClusterIndices,
+    params: &LiquidationParams,
+) -> Result<U256, AccountingError> {
+    let required = minimum_balance(cluster.validator_count, at, params)?;
+    Ok(required.saturating_sub(cluster.balance))
 }
 
 /// `reactivate(amount)` (v1.2.0): no charge for the liquidated period; `balance += amount`,

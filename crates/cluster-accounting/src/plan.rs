@@ -1,18 +1,35 @@
 //! Funding plans: how much to send so a cluster survives until its transaction lands and then
 //! for a chosen runway; when it would be liquidated; whether to top up.
 //!
-//! Rules are those of SSV Network v2.0.0: ETH clusters register, keep running (deposit) and
-//! reactivate; legacy SSV clusters can only migrate.
+//! [`plan`] follows SSV Network v2.0.0: ETH clusters register, keep running (deposit) and
+//! reactivate; legacy SSV clusters can only migrate. [`plan_with`] and [`Rules::V1`] also plan
+//! registrations, deposits and reactivations of legacy SSV clusters with the v1.2.0 maths, for
+//! v1 deployments or to show what a legacy cluster costs.
 
 use alloy_primitives::U256;
 use rust_decimal::Decimal;
 
 use crate::AccountingError;
-use crate::eth::{self, EthCluster};
+use crate::eth;
 use crate::indices::ClusterIndices;
-use crate::legacy;
 use crate::money::blocks_to_days;
 use crate::types::{Cluster, ClusterState, ClusterVersion, LiquidationParams, VUnits};
+
+/// Which SSVNetwork release a plan is made for. It only decides what a legacy SSV cluster may
+/// do; ETH clusters and migrations are planned the same under both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Rules {
+    /// SSV Network v2.0.0 (mainnet since block [`crate::MAINNET_V2_UPGRADE_BLOCK`]): legacy SSV
+    /// clusters are frozen for register, deposit and reactivate (`IncorrectClusterVersion`);
+    /// they can only migrate to ETH ([`Action::MigrateToEth`]).
+    #[default]
+    V2,
+    /// ssv-network v1.2.0 rules for legacy SSV clusters: they register, deposit and reactivate,
+    /// paying SSV (liquidatable ⇔ balance < max(MLC, LTP·(Σ fee + network fee)·V), packed ÷1e7;
+    /// reactivation charges nothing for the liquidated period). On SSV Network v2 these calls
+    /// revert for legacy clusters; the plan then only shows what they would cost.
+    V1,
+}
 
 /// What the router intends to do with a cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +63,10 @@ pub struct Horizon {
 /// The amount to send for an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
-    /// Wei to send (`msg.value`) in `token`.
+    /// Wei to send in `token` (`msg.value` for ETH, the `amount` argument for SSV).
     pub amount: U256,
-    /// Token of `amount` (ETH for every v2 action).
+    /// Token of `amount`: the cluster's own token (SSV for a legacy cluster under
+    /// [`Rules::V1`]), ETH for a migration.
     pub token: ClusterVersion,
     /// The latest block the plan covers as the landing block (`B + D`).
     pub latest_landing_block: u64,
@@ -82,31 +100,20 @@ impl Runway {
     }
 }
 
-fn eth_cluster(state: &ClusterState) -> EthCluster {
-    EthCluster {
-        cluster: state.cluster,
-        vunits: state.vunits,
-    }
-}
-
-/// `getBalance` of a cluster of either version (`ClusterLiquidated` if inactive).
+/// `getBalance` of a cluster of either version (`ClusterLiquidated` if inactive); the same as
+/// [`ClusterState::balance`].
 pub fn balance_of(state: &ClusterState, at: &ClusterIndices) -> Result<U256, AccountingError> {
-    match state.version {
-        ClusterVersion::Ssv => legacy::balance(&state.cluster, at),
-        ClusterVersion::Eth => eth::balance(&eth_cluster(state), at),
-    }
+    state.balance(at)
 }
 
-/// `isLiquidatable` for a cluster of either version.
+/// `isLiquidatable` for a cluster of either version; the same as
+/// [`ClusterState::is_liquidatable`].
 pub fn is_liquidatable(
     state: &ClusterState,
     at: &ClusterIndices,
     params: &LiquidationParams,
 ) -> Result<bool, AccountingError> {
-    match state.version {
-        ClusterVersion::Ssv => legacy::is_liquidatable(&state.cluster, at, params),
-        ClusterVersion::Eth => eth::is_liquidatable(&eth_cluster(state), at, params),
-    }
+    state.is_liquidatable(at, params)
 }
 
 /// When the cluster becomes liquidatable if fees stay as they are at `at`.
@@ -166,18 +173,6 @@ pub fn runway(
     })
 }
 
-/// ETH a cluster with fresh indices at `at` spends in `blocks` blocks with vUnits `vunits`.
-fn eth_spend(vunits: u64, at: &ClusterIndices, blocks: u64) -> Result<U256, AccountingError> {
-    let start = Cluster {
-        validator_count: 0,
-        network_fee_index: at.network_index,
-        index: at.operator_index,
-        active: true,
-        balance: U256::ZERO,
-    };
-    eth::fees(&start, vunits, &at.advance(blocks)?)
-}
-
 fn ensure_eth(state: &ClusterState) -> Result<(), AccountingError> {
     if state.version == ClusterVersion::Ssv {
         return Err(AccountingError::IncorrectClusterVersion {
@@ -186,6 +181,14 @@ fn ensure_eth(state: &ClusterState) -> Result<(), AccountingError> {
         });
     }
     Ok(())
+}
+
+/// Register, deposit and reactivate: legacy clusters only under [`Rules::V1`].
+fn ensure_callable(rules: Rules, state: &ClusterState) -> Result<(), AccountingError> {
+    match rules {
+        Rules::V2 => ensure_eth(state),
+        Rules::V1 => Ok(()),
+    }
 }
 
 fn ensure_not_exposed(
@@ -207,7 +210,8 @@ fn ensure_not_exposed(
 
 /// The ETH to `deposit` so the cluster is not liquidatable through block `at.block + blocks`,
 /// whenever the deposit lands before then (a deposit does not settle, so its landing block does
-/// not matter).
+/// not matter). ETH clusters only (v2 rules); [`plan_with`] with [`Rules::V1`] and
+/// [`Action::KeepRunning`] gives the same for a legacy cluster.
 pub fn deposit_for_runway(
     state: &ClusterState,
     at: &ClusterIndices,
@@ -215,15 +219,25 @@ pub fn deposit_for_runway(
     blocks: u64,
 ) -> Result<U256, AccountingError> {
     ensure_eth(state)?;
+    deposit_needed(state, at, params, blocks)
+}
+
+/// [`deposit_for_runway`] for a cluster of either version: `max(MLC, threshold) + fees from
+/// the snapshot to at.block + blocks − balance`.
+fn deposit_needed(
+    state: &ClusterState,
+    at: &ClusterIndices,
+    params: &LiquidationParams,
+    blocks: u64,
+) -> Result<U256, AccountingError> {
     if !state.cluster.active {
         return Err(AccountingError::ClusterLiquidated);
     }
     if state.cluster.validator_count == 0 {
         return Ok(U256::ZERO);
     }
-    let u = state.resolved_vunits();
     let end = at.advance(blocks)?;
-    let needed = eth::minimum_balance(u, at, params)? + eth::fees(&state.cluster, u, &end)?;
+    let needed = state.minimum_balance(at, params)? + state.fees(&end)?;
     Ok(needed.saturating_sub(state.cluster.balance))
 }
 
@@ -238,24 +252,23 @@ pub fn max_withdrawal(
     horizon: Horizon,
 ) -> Result<U256, AccountingError> {
     ensure_eth(state)?;
-    let current = eth_cluster(state);
     if !state.cluster.active {
         return Ok(state.cluster.balance);
     }
     let landing = at.advance(horizon.inclusion_blocks)?;
-    let u = current.resolved_vunits();
-    let settled = eth::settled_balance(&state.cluster, u, &landing)?;
+    let settled = state.settled_balance(&landing)?;
     if state.cluster.validator_count == 0 {
         return Ok(settled);
     }
-    let keep =
-        eth::minimum_balance(u, &landing, params)? + eth_spend(u, &landing, horizon.runway_blocks)?;
+    let keep = state.minimum_balance(&landing, params)?
+        + state.spend_from(&landing, horizon.runway_blocks)?;
     Ok(settled.saturating_sub(keep))
 }
 
 /// The amount to send for `action` so that the transaction succeeds whenever it lands within
 /// `horizon.inclusion_blocks` of `at.block`, and the cluster then stays non-liquidatable for
-/// `horizon.runway_blocks` blocks, at constant fees.
+/// `horizon.runway_blocks` blocks, at constant fees. SSV Network v2.0.0 rules: the same as
+/// [`plan_with`] with [`Rules::V2`], so a legacy SSV cluster can only migrate.
 ///
 /// An action that cannot leave the cluster safe is an error: a cluster that becomes
 /// liquidatable before the latest landing block (bots liquidate it first), the wrong cluster
@@ -267,13 +280,38 @@ pub fn plan(
     action: &Action,
     horizon: Horizon,
 ) -> Result<Plan, AccountingError> {
+    plan_with(Rules::V2, state, at, params, action, horizon)
+}
+
+/// [`plan`] under the given [`Rules`]. With [`Rules::V1`] a legacy SSV cluster can also
+/// register validators, keep running and reactivate, with the v1.2.0 maths and in SSV (the
+/// amount is the `amount` argument of those v1 calls; `params` are then the SSV liquidation
+/// parameters). On SSV Network v2 those calls revert for legacy clusters, so such a plan only
+/// shows the cost; ETH clusters and migrations are planned the same under both rules.
+pub fn plan_with(
+    rules: Rules,
+    state: &ClusterState,
+    at: &ClusterIndices,
+    params: &LiquidationParams,
+    action: &Action,
+    horizon: Horizon,
+) -> Result<Plan, AccountingError> {
     let landing = at.advance(horizon.inclusion_blocks)?;
     let runway_after = |after: &ClusterState, landing: &ClusterIndices, params| {
         runway(after, landing, params).map(|r| r.liquidation_block)
     };
+    let in_own_token = |amount: U256, after: &ClusterState| -> Result<Plan, AccountingError> {
+        Ok(Plan {
+            amount,
+            token: state.version,
+            latest_landing_block: landing.block,
+            ssv_refund: None,
+            liquidation_block: runway_after(after, &landing, params)?,
+        })
+    };
     match *action {
         Action::AddValidators { count } => {
-            ensure_eth(state)?;
+            ensure_callable(rules, state)?;
             if !state.cluster.active {
                 return Err(AccountingError::ClusterLiquidated);
             }
@@ -281,61 +319,40 @@ pub fn plan(
                 return Err(AccountingError::OperatorRemoved { operator_id });
             }
             ensure_not_exposed(state, at, params, landing.block)?;
-            let current = eth_cluster(state);
-            let settled =
-                eth::settled_balance(&state.cluster, current.resolved_vunits(), &landing)?;
-            let (validator_count, vunits) = eth::add_validators(&current, count)?;
-            let u_new = vunits.resolve(validator_count);
-            let needed = eth::minimum_balance(u_new, &landing, params)?
-                + eth_spend(u_new, &landing, horizon.runway_blocks)?;
-            let amount = needed.saturating_sub(settled);
-            let after = eth::register(&current, count, amount, &landing, params)?;
-            Ok(Plan {
-                amount,
-                token: ClusterVersion::Eth,
-                latest_landing_block: landing.block,
-                ssv_refund: None,
-                liquidation_block: runway_after(&to_state(&after), &landing, params)?,
-            })
+            // The balance right after landing must cover the new collateral and the runway.
+            let grown = state.with_added_validators(count)?;
+            let needed = grown.minimum_balance(&landing, params)?
+                + grown.spend_from(&landing, horizon.runway_blocks)?;
+            let amount = state.registration_amount_for(needed, &landing)?;
+            let after = state.register(count, amount, &landing, params)?;
+            in_own_token(amount, &after)
         }
         Action::KeepRunning => {
-            ensure_eth(state)?;
+            ensure_callable(rules, state)?;
             if state.cluster.active {
                 ensure_not_exposed(state, at, params, landing.block)?;
             }
-            let amount = deposit_for_runway(
+            let amount = deposit_needed(
                 state,
                 at,
                 params,
                 horizon.inclusion_blocks + horizon.runway_blocks,
             )?;
-            let after = eth::deposit(&eth_cluster(state), amount)?;
-            Ok(Plan {
-                amount,
-                token: ClusterVersion::Eth,
-                latest_landing_block: landing.block,
-                ssv_refund: None,
-                liquidation_block: runway_after(&to_state(&after), &landing, params)?,
-            })
+            let after = state.deposit(amount)?;
+            in_own_token(amount, &after)
         }
         Action::Reactivate => {
-            ensure_eth(state)?;
+            ensure_callable(rules, state)?;
             if state.cluster.active {
                 return Err(AccountingError::ClusterAlreadyActive);
             }
-            let current = eth_cluster(state);
-            let u = current.resolved_vunits();
-            let needed = eth::minimum_balance(u, &landing, params)?
-                + eth_spend(u, &landing, horizon.runway_blocks)?;
+            // Nothing is charged for the liquidated period: the stored balance plus the amount
+            // must cover the collateral of the stored validators (vUnits) and the runway.
+            let needed = state.minimum_balance(&landing, params)?
+                + state.spend_from(&landing, horizon.runway_blocks)?;
             let amount = needed.saturating_sub(state.cluster.balance);
-            let after = eth::reactivate(&current, amount, &landing, params)?;
-            Ok(Plan {
-                amount,
-                token: ClusterVersion::Eth,
-                latest_landing_block: landing.block,
-                ssv_refund: None,
-                liquidation_block: runway_after(&to_state(&after), &landing, params)?,
-            })
+            let after = state.reactivate(amount, &landing, params)?;
+            in_own_token(amount, &after)
         }
         Action::MigrateToEth {
             vunits,
@@ -356,12 +373,19 @@ pub fn plan(
             }
             let eth_landing = eth_indices.advance(horizon.inclusion_blocks)?;
             let validator_count = state.cluster.validator_count;
-            let u = vunits.resolve(validator_count);
+            let migrated = ClusterState {
+                version: ClusterVersion::Eth,
+                cluster: Cluster {
+                    validator_count,
+                    ..Cluster::NEW
+                },
+                vunits,
+            };
             let amount = if validator_count == 0 {
                 U256::ZERO
             } else {
-                eth::minimum_balance(u, &eth_landing, &eth_params)?
-                    + eth_spend(u, &eth_landing, horizon.runway_blocks)?
+                migrated.minimum_balance(&eth_landing, &eth_params)?
+                    + migrated.spend_from(&eth_landing, horizon.runway_blocks)?
             };
             // A legacy cluster liquidated before the migration lands refunds nothing.
             let liquidated_first = state.cluster.active
@@ -386,20 +410,12 @@ pub fn plan(
                     migration.ssv_refund
                 }),
                 liquidation_block: runway_after(
-                    &to_state(&migration.state),
+                    &migration.state.into(),
                     &eth_landing,
                     &eth_params,
                 )?,
             })
         }
-    }
-}
-
-fn to_state(cluster: &EthCluster) -> ClusterState {
-    ClusterState {
-        version: ClusterVersion::Eth,
-        cluster: cluster.cluster,
-        vunits: cluster.vunits,
     }
 }
 

@@ -1,5 +1,7 @@
-//! Worked examples of `ssv-contracts.md`: §5 (ssv-network v1.2.0 repo tests, cases A–G),
-//! §10 (the v1.2.0 example run on anvil) and §8.4 / §8.6 (v2 ETH maths).
+//! Worked examples: the ssv-network v1.2.0 repository's tests (ssvlabs/ssv-network@583b7b7
+//! `test/sanity/balances.ts`, `test/liquidate/liquidate.ts`; cases A–G), the v1.2.0 contracts run
+//! on a local anvil, and the v2 ETH maths (`ClusterLib.sol`, `SSVClusters.sol`, `docs/SPEC.md`,
+//! run locally).
 //!
 //! The v1.2.0 test suite runs on hardhat, which mines one block per transaction; each case
 //! below lays the transactions out on blocks the same way.
@@ -71,7 +73,8 @@ impl Chain {
     }
 }
 
-/// §10: ops 1–4 at 1e9 registered at blocks 13–16, network fee 1e9 at 17, register at 20.
+/// The v1.2.0 contracts on anvil: ops 1–4 at 1e9 registered at blocks 13–16, network fee 1e9 at
+/// 17, register at 20.
 fn section_10() -> (Chain, Cluster) {
     let mut chain = Chain::new(4, GWEI, 13);
     chain.set_network_fee(17, GWEI);
@@ -379,9 +382,57 @@ fn section_8_6_d5_oracle_update_can_liquidate_and_pays_the_caller() {
     );
     assert_eq!(
         eth::update_effective_balance(&one, 31, &at, &params),
-        Err(AccountingError::EffectiveBalanceOutOfRange {
+        Err(AccountingError::EffectiveBalanceBelowMinimum {
             effective_balance: 31,
-            validator_count: 1
+            validator_count: 1,
+            minimum: 32
         })
+    );
+}
+
+#[test]
+fn section_8_6_effective_balance_bounds_are_two_errors() {
+    // `updateClusterBalance` requires 32·V ≤ EB ≤ 2048·V: `EBBelowMinimum` / `EBExceedsMaximum`.
+    let params = LiquidationParams::MAINNET_ETH;
+    let at = eth_indices(GWEI, 4, 0);
+    let three = eth::EthCluster {
+        cluster: Cluster {
+            validator_count: 3,
+            network_fee_index: at.network_index,
+            index: at.operator_index,
+            active: true,
+            balance: wei(10u64.pow(18)),
+        },
+        vunits: VUnits::Implicit,
+    };
+    assert_eq!(
+        eth::update_effective_balance(&three, 95, &at, &params),
+        Err(AccountingError::EffectiveBalanceBelowMinimum {
+            effective_balance: 95,
+            validator_count: 3,
+            minimum: 96
+        })
+    );
+    assert_eq!(
+        eth::update_effective_balance(&three, 6_145, &at, &params),
+        Err(AccountingError::EffectiveBalanceExceedsMaximum {
+            effective_balance: 6_145,
+            validator_count: 3,
+            maximum: 6_144
+        })
+    );
+    for bound in [96, 6_144] {
+        let update = eth::update_effective_balance(&three, bound, &at, &params).unwrap();
+        assert_eq!(update.state.vunits, VUnits::from_effective_balance(bound));
+    }
+    let message = AccountingError::EffectiveBalanceBelowMinimum {
+        effective_balance: 95,
+        validator_count: 3,
+        minimum: 96,
+    }
+    .to_string();
+    assert!(
+        message.contains("95") && message.contains("96"),
+        "{message}"
     );
 }

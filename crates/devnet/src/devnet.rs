@@ -27,7 +27,7 @@ use crate::operators::{
 use crate::{DevnetError, anvil::anvil_path};
 
 const ETH: u128 = 1_000_000_000_000_000_000;
-/// Mainnet v2 parameters (ssv-contracts spec §9.1).
+/// Mainnet v2 parameters (the upgrade batch, ssvlabs/ssv-network `deployments/mainnet/multisig-batch.json`).
 const MAINNET_ETH_NETWORK_FEE: u64 = 3_366_600_000;
 const MAINNET_LTP: u64 = 42_960;
 const MAINNET_MLC: u64 = 324_862_599_900_000;
@@ -666,6 +666,38 @@ impl Devnet {
                 method: "eth_blockNumber",
                 source,
             })
+    }
+
+    /// An anvil snapshot of the chain to [`Devnet::revert`] to.
+    pub async fn snapshot(&self) -> Result<U256, DevnetError> {
+        self.provider
+            .anvil_snapshot()
+            .await
+            .map_err(|source| DevnetError::Rpc {
+                method: "anvil_snapshot",
+                source,
+            })
+    }
+
+    /// Reverts the chain to `snapshot` (a reorg, for the chain's readers) and starts a new
+    /// provider: the old one's cached account nonces belong to the abandoned branch.
+    pub async fn revert(&mut self, snapshot: U256) -> Result<(), DevnetError> {
+        self.provider
+            .anvil_revert(snapshot)
+            .await
+            .map_err(|source| DevnetError::Rpc {
+                method: "anvil_revert",
+                source,
+            })?;
+        let wallet = self.anvil.wallet().ok_or(DevnetError::TooFewAccounts {
+            found: 0,
+            needed: DEV_ACCOUNTS,
+        })?;
+        self.provider = ProviderBuilder::new()
+            .wallet(wallet)
+            .connect_http(self.anvil.endpoint_url())
+            .erased();
+        Ok(())
     }
 
     /// Mines `blocks` empty blocks.

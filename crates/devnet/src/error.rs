@@ -71,4 +71,14 @@ pub enum DevnetError {
     /// No seeded operator has this id.
     #[error("no seeded operator has id {id}")]
     UnknownOperator { id: u64 },
+    /// A local fake HTTP server (beacon or SSV API) could not listen on 127.0.0.1.
+    #[error("the fake {server} could not listen on 127.0.0.1: {source}")]
+    FakeServerBind {
+        server: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The chain has no block with this number (a fake reads it at start).
+    #[error("the chain has no block {number}")]
+    MissingBlock { number: u64 },
 }

@@ -20,15 +20,16 @@
 //! # }).unwrap();
 //! ```
 
-mod accounting;
 mod anvil;
 mod deposit;
 mod devnet;
 pub mod doubles;
 mod error;
+mod fake_beacon;
+mod fake_ssv_api;
+mod http;
 mod operators;
 
-pub use accounting::{accounting_cluster, accounting_event};
 pub use anvil::anvil_path;
 pub use deposit::{deposit_data_root, withdrawal_credentials};
 pub use devnet::{
@@ -36,4 +37,6 @@ pub use devnet::{
     effective_balance_leaf, new_cluster, send,
 };
 pub use error::DevnetError;
+pub use fake_beacon::{FAR_FUTURE_EPOCH, FakeBeacon, FakeBeaconBuilder, devnet_network};
+pub use fake_ssv_api::{FakeOperator, FakeSsvApi, FakeSsvApiBuilder, devnet_operators};
 pub use operators::{OperatorSpec, SeededOperator, operator_public_key_bytes, ssv_public_key};

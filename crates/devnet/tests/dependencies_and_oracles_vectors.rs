@@ -1,4 +1,5 @@
-//! deposit_data_root vector from `dependencies-and-oracles.md` §9.2 (mainnet, 32 ETH, 0x01 to 0x1111…1111).
+//! deposit_data_root vector: the reference output of ethstaker-deposit 1.3.1 (PyPI,
+//! `Credential.deposit_datum_dict`) for mainnet, 32 ETH, 0x01 to 0x1111…1111.
 
 use alloy::primitives::{Address, b256, hex};
 use devnet::{deposit_data_root, withdrawal_credentials};

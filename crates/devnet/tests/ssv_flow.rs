@@ -8,7 +8,10 @@ use common::{bytes, pubkey, reason, spawn};
 use devnet::{Devnet, new_cluster, send};
 use stafi_contracts::{ClusterRef, ContractsError, cluster_balance};
 
-/// max(MLC, LTP · (Σ operator fees + network fee) · 1e5 / 1e5) for one validator (ssv-contracts §8.6 D3).
+/// max(MLC, LTP · (Σ operator fees + network fee) · 1e5 / 1e5) for one validator: the minimum
+/// ETH of a first registration in SSV Network v2.0.0 (ssvlabs/ssv-network
+/// `contracts/libraries/ClusterLib.sol` `isLiquidatableWithEB`; `docs/SPEC.md`, "Minimum ETH
+/// Calculation").
 async fn minimum_for_one(devnet: &Devnet, ids: &[u64]) -> U256 {
     let views = devnet.ssv_views();
     let mut fee = views.getNetworkFee().call().await.unwrap();

@@ -95,6 +95,36 @@ pub fn process_password(password: &str) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(kept.as_bytes().to_vec())
 }
 
+/// Decrypts the secret of an EIP-2335 (version 4) `crypto` object, given either alone or as the
+/// `crypto` field of a whole keystore.
+///
+/// This is the decryption [`Keystore::decrypt`](crate::Keystore::decrypt) uses, for keystores
+/// that wrap something other than a BLS key: ssv-dkg and SSV nodes keep an operator's RSA private
+/// key PEM in a bare `crypto` object (`encrypted_private_key.json`). The plaintext is returned as
+/// is: no `version`, `pubkey` or `path` is read and nothing is checked about the secret. The same
+/// limits apply as to validator keystores: scrypt or PBKDF2-HMAC-SHA256 with dklen 32 (scrypt
+/// asking for at most 1 GiB), a SHA-256 checksum and AES-128-CTR.
+///
+/// # Errors
+///
+/// [`KeygenError::WrongPassword`] when the checksum does not match; [`KeygenError::KeystoreJson`],
+/// [`KeygenError::KeystoreField`], [`KeygenError::UnsupportedKdf`],
+/// [`KeygenError::UnsupportedCipher`], [`KeygenError::UnsupportedChecksum`] or
+/// [`KeygenError::InvalidKdfParams`] for a malformed or unsupported `crypto` object.
+pub fn decrypt_keystore_secret(
+    json: &str,
+    password: &str,
+) -> Result<Zeroizing<Vec<u8>>, KeygenError> {
+    let mut value: Value =
+        serde_json::from_str(json).map_err(|source| KeygenError::KeystoreJson { source })?;
+    if let Some(crypto) = value.get_mut("crypto") {
+        value = crypto.take();
+    }
+    let crypto: CryptoJson =
+        serde_json::from_value(value).map_err(|source| KeygenError::KeystoreJson { source })?;
+    Encrypted::from_json(&crypto)?.decrypt(password)
+}
+
 /// A secret encrypted under a password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Encrypted {

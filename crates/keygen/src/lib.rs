@@ -48,7 +48,7 @@ pub mod wire;
 
 pub use bls::{BLS_DST, PublicKey, SecretKey, Signature};
 pub use credentials::{WithdrawalCredentials, parse_withdrawal_address};
-pub use crypto::{Kdf, process_password};
+pub use crypto::{Kdf, decrypt_keystore_secret, process_password};
 pub use deposit::{
     DEPOSIT_CLI_VERSION, DepositDatum, DepositPlan, GWEI_PER_ETH, MAX_DEPOSIT_GWEI,
     MIN_DEPOSIT_GWEI, WithdrawalTarget, deposit_domain, sign_deposit,

@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn fork_versions_match_the_deposit_tool() {
-        // Values from ethstaker-deposit 1.3.1 (shared spec, dependencies-and-oracles §9.2).
+        // Values from ethstaker-deposit 1.3.1 (`ethstaker_deposit/settings.py` GENESIS_FORK_VERSION);
+        // holesky, which 1.3.1 dropped, from the eth-clients/holesky network config.
         let cases = [
             ("mainnet", "00000000"),
             ("hoodi", "10000910"),
@@ -242,7 +243,8 @@ mod tests {
     #[test]
     fn capella_versions_and_roots_match_the_deposit_tool() {
         // ethstaker-deposit 1.3.1 settings.py (EXIT_FORK_VERSION, GENESIS_VALIDATORS_ROOT);
-        // holesky from the shared spec §9.1 devnet setting.
+        // holesky, which 1.3.1 dropped, from the eth-clients/holesky network config
+        // (CAPELLA_FORK_VERSION and the genesis validators root).
         let cases = [
             (
                 "mainnet",

@@ -1,5 +1,5 @@
-//! Deposit-data reference output of ethstaker-deposit 1.3.1 (shared spec
-//! dependencies-and-oracles §9.2): `abandon`×11 + `about`, index 0, 0x01 to 0x1111…1111, 32 ETH.
+//! Deposit-data reference output of ethstaker-deposit 1.3.1 (PyPI `ethstaker-deposit==1.3.1`,
+//! `Credential.deposit_datum_dict`): `abandon`×11 + `about`, index 0, 0x01 to 0x1111…1111, 32 ETH.
 
 use keygen::{
     DepositPlan, Mnemonic, Network, WithdrawalCredentials, WithdrawalTarget,

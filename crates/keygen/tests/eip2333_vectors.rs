@@ -1,4 +1,5 @@
-//! EIP-2333 test vectors (shared spec dependencies-and-oracles §9.4) and BIP-39 seed checks.
+//! EIP-2333 test vectors, from the EIP text (ethereum/ERCs `ERCS/erc-2333.md`, "Test cases"), and
+//! BIP-39 seed checks.
 
 use keygen::{Mnemonic, Seed};
 

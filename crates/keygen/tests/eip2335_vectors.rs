@@ -1,6 +1,6 @@
-//! EIP-2335 test vectors (ERC-2335 text; shared spec dependencies-and-oracles §9.5).
+//! EIP-2335 test vectors, from the EIP text (ethereum/ERCs `ERCS/erc-2335.md`, "Test Cases").
 
-use keygen::{Kdf, Keystore, process_password};
+use keygen::{Kdf, KeygenError, Keystore, decrypt_keystore_secret, process_password};
 
 const PASSWORD: &str = "\u{1D531}\u{1D522}\u{1D530}\u{1D531}\u{1D52D}\u{1D51E}\u{1D530}\u{1D530}\u{1D534}\u{1D52C}\u{1D52F}\u{1D521}\u{1F511}";
 const SECRET: &str = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
@@ -117,4 +117,43 @@ fn wrong_password_on_the_vector_is_a_checksum_error() {
     let err = ks.decrypt("testpassword").unwrap_err();
     assert!(matches!(err, keygen::KeygenError::WrongPassword), "{err}");
     assert!(err.to_string().contains("wrong password"), "{err}");
+}
+
+#[test]
+fn the_secret_decrypts_from_a_whole_keystore_or_a_bare_crypto_object() {
+    let plain = decrypt_keystore_secret(PBKDF2, PASSWORD).unwrap();
+    assert_eq!(hex::encode(&*plain), SECRET);
+    // ssv-dkg writes only the `crypto` object (its operators' `encrypted_private_key.json`).
+    let full: serde_json::Value = serde_json::from_str(PBKDF2).unwrap();
+    let bare = full["crypto"].to_string();
+    assert_eq!(
+        hex::encode(&*decrypt_keystore_secret(&bare, PASSWORD).unwrap()),
+        SECRET
+    );
+    assert!(matches!(
+        decrypt_keystore_secret(&bare, "testpassword"),
+        Err(KeygenError::WrongPassword)
+    ));
+}
+
+#[test]
+fn a_bare_crypto_object_gets_the_keystore_checks() {
+    let full: serde_json::Value = serde_json::from_str(SCRYPT).unwrap();
+    let mut crypto = full["crypto"].clone();
+    // 128 · 2^24 · 8 bytes = 16 GiB of scrypt memory is refused before any work is done.
+    crypto["kdf"]["params"]["n"] = serde_json::json!(1u64 << 24);
+    let err = decrypt_keystore_secret(&crypto.to_string(), PASSWORD).unwrap_err();
+    assert!(
+        matches!(err, KeygenError::InvalidKdfParams { .. }),
+        "{err:?}"
+    );
+    let mut crypto = full["crypto"].clone();
+    crypto["cipher"]["function"] = serde_json::json!("aes-256-gcm");
+    let err = decrypt_keystore_secret(&crypto.to_string(), PASSWORD).unwrap_err();
+    assert!(
+        matches!(err, KeygenError::UnsupportedCipher { ref function } if function == "aes-256-gcm"),
+        "{err:?}"
+    );
+    let err = decrypt_keystore_secret("[1, 2]", PASSWORD).unwrap_err();
+    assert!(matches!(err, KeygenError::KeystoreJson { .. }), "{err:?}");
 }

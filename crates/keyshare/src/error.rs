@@ -1,24 +1,14 @@
+use ssv_committee::CommitteeError;
 use thiserror::Error;
 
 /// Everything that can go wrong in this crate. No variant ever carries secret material.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum KeyshareError {
-    /// SSV accepts committees of 4, 7, 10 or 13 operators only.
-    #[error("committee size {0} is not supported by SSV (use 4, 7, 10 or 13)")]
-    CommitteeSize(usize),
-
-    /// The contract requires operator ids in strictly ascending order.
-    #[error("operator ids must be sorted ascending, got {ids:?}")]
-    UnsortedOperatorIds { ids: Vec<u64> },
-
-    /// An operator id appears twice.
-    #[error("operator id {0} appears more than once")]
-    DuplicateOperatorId(u64),
-
-    /// Operator id 0 would be the x-coordinate of the secret itself.
-    #[error("operator id 0 is not valid (x = 0 is the validator secret)")]
-    ZeroOperatorId,
+    /// The operator ids are not an SSV committee: a size other than 4, 7, 10 or 13, ids out of
+    /// ascending order, a repeated id, or id 0 (which would be the x-coordinate of the secret).
+    #[error(transparent)]
+    Committee(#[from] CommitteeError),
 
     /// Two operators share one RSA key.
     #[error("operators {first} and {second} have the same RSA public key")]
@@ -70,13 +60,18 @@ pub enum KeyshareError {
         pkcs8: rsa::pkcs8::Error,
     },
 
-    /// The EIP-2335 wrapper around an operator private key is malformed.
+    /// The EIP-2335 wrapper around an operator private key cannot be opened (malformed JSON,
+    /// unsupported or out-of-range KDF, cipher or checksum); `source` says which field.
     #[error("operator key keystore: {0}")]
-    KeystoreFormat(String),
+    Keystore(#[source] keygen::KeygenError),
 
     /// The keystore's checksum does not match: almost always a wrong password.
     #[error("operator key keystore checksum mismatch (wrong password?)")]
     KeystoreChecksum,
+
+    /// The keystore decrypted, but its plaintext is not UTF-8 text, so not a PEM document.
+    #[error("the decrypted operator key is not UTF-8 PEM text")]
+    KeystorePlaintext,
 
     /// A ciphertext in sharesData could not be decrypted.
     #[error("operator {operator_id}: RSA decryption failed: {source}")]

@@ -30,12 +30,10 @@
 //! ```
 
 mod builder;
-mod committee;
 mod error;
 mod field;
 mod keyshares;
 mod operator_key;
-mod operator_keystore;
 mod ownership;
 mod secret;
 mod shamir;
@@ -45,7 +43,6 @@ mod wire;
 
 pub use alloy_primitives::Address;
 pub use builder::KeysharesBuilder;
-pub use committee::CommitteeSize;
 pub use error::KeyshareError;
 pub use keyshares::{KeysharesFile, KeysharesItem, WRITE_VERSION};
 pub use operator_key::{CIPHERTEXT_LEN, Operator, OperatorPrivateKey, OperatorPublicKey};
@@ -53,5 +50,6 @@ pub use ownership::{POP_DST, ownership_message, sign_ownership, verify_ownership
 pub use secret::{ShareSecret, ValidatorSecret};
 pub use shamir::{Share, check_operator_ids, recover_public_key, recover_secret, split};
 pub use shares_data::SharesData;
+pub use ssv_committee::{COMMITTEE_SIZES, Committee, CommitteeError, CommitteeSize};
 pub use verify::{Verdict, Verifier};
 pub use wire::OperatorJson;

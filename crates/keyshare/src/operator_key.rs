@@ -169,11 +169,16 @@ impl OperatorPrivateKey {
     }
 
     /// Opens the EIP-2335-style keystore ssv-dkg and SSV nodes keep the operator key in
-    /// (`encrypted_private_key.json`) and parses the PEM inside.
+    /// (`encrypted_private_key.json`: a bare `crypto` object, or a whole keystore) and parses the
+    /// PEM inside. Decryption is keygen's ([`keygen::decrypt_keystore_secret`]); a wrong
+    /// password is [`KeyshareError::KeystoreChecksum`].
     pub fn from_encrypted_json(json: &str, password: &str) -> Result<Self, KeyshareError> {
-        let pem_bytes = crate::operator_keystore::decrypt(json, password)?;
-        let text = std::str::from_utf8(&pem_bytes)
-            .map_err(|_| KeyshareError::KeystoreFormat("decrypted key is not UTF-8 PEM".into()))?;
+        let pem_bytes =
+            keygen::decrypt_keystore_secret(json, password).map_err(|err| match err {
+                keygen::KeygenError::WrongPassword => KeyshareError::KeystoreChecksum,
+                other => KeyshareError::Keystore(other),
+            })?;
+        let text = std::str::from_utf8(&pem_bytes).map_err(|_| KeyshareError::KeystorePlaintext)?;
         Self::from_pem(text)
     }
 

@@ -4,8 +4,9 @@ use blst::MultiPoint;
 use blst::min_pk::{AggregatePublicKey, PublicKey};
 use zeroize::Zeroizing;
 
+use ssv_committee::{Committee, CommitteeError, CommitteeSize};
+
 use crate::KeyshareError;
-use crate::committee::CommitteeSize;
 use crate::field::Scalar;
 use crate::secret::{ShareSecret, ValidatorSecret};
 
@@ -17,24 +18,20 @@ pub struct Share {
     pub public_key: [u8; 48],
 }
 
-/// Checks what the SSV contract and nodes require of an operator id list: a supported size,
-/// no id 0, strictly ascending (hence unique).
+/// Checks what the SSV contract and nodes require of an operator id list (a supported size,
+/// strictly ascending, no id 0), by [`Committee::validate`].
 pub fn check_operator_ids(ids: &[u64]) -> Result<CommitteeSize, KeyshareError> {
-    let size = CommitteeSize::try_from(ids.len())?;
-    check_distinct_nonzero(ids)?;
-    if ids.windows(2).any(|w| w[0] > w[1]) {
-        return Err(KeyshareError::UnsortedOperatorIds { ids: ids.to_vec() });
-    }
-    Ok(size)
+    Ok(Committee::validate(ids)?)
 }
 
+/// Interpolation points need distinct non-zero x, in any order and any number.
 fn check_distinct_nonzero(ids: &[u64]) -> Result<(), KeyshareError> {
     if ids.contains(&0) {
-        return Err(KeyshareError::ZeroOperatorId);
+        return Err(CommitteeError::ZeroId.into());
     }
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
-            return Err(KeyshareError::DuplicateOperatorId(*id));
+            return Err(CommitteeError::Duplicate { id: *id }.into());
         }
     }
     Ok(())
@@ -210,21 +207,48 @@ mod tests {
     #[test]
     fn rejects_bad_id_lists() {
         let v = secret(1);
+        let cases = [
+            (vec![1, 2, 3, 4, 5], CommitteeError::Size { size: 5 }),
+            (
+                vec![2, 1, 3, 4],
+                CommitteeError::Unsorted {
+                    previous: 2,
+                    next: 1,
+                },
+            ),
+            (vec![1, 2, 2, 4], CommitteeError::Duplicate { id: 2 }),
+            (vec![0, 2, 3, 4], CommitteeError::ZeroId),
+        ];
+        for (ids, expected) in cases {
+            assert!(
+                matches!(split(&v, &ids), Err(KeyshareError::Committee(ref e)) if *e == expected),
+                "{ids:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn recombination_needs_distinct_nonzero_ids_in_any_order() {
+        let v = secret(3);
+        let shares = split(&v, &[5, 9, 12, 40]).unwrap();
+        let s = |i: usize| (shares[i].operator_id, &shares[i].secret);
+        // Any order is fine for interpolation.
+        let reversed = [s(3), s(1), s(0)];
+        assert_eq!(
+            *recover_secret(&reversed).unwrap().to_bytes(),
+            *v.to_bytes()
+        );
+        let twice = [s(0), s(1), s(0)];
         assert!(matches!(
-            split(&v, &[1, 2, 3, 4, 5]),
-            Err(KeyshareError::CommitteeSize(5))
+            recover_secret(&twice),
+            Err(KeyshareError::Committee(CommitteeError::Duplicate {
+                id: 5
+            }))
         ));
+        let zero = [(0, &shares[0].secret), s(1), s(2)];
         assert!(matches!(
-            split(&v, &[2, 1, 3, 4]),
-            Err(KeyshareError::UnsortedOperatorIds { .. })
-        ));
-        assert!(matches!(
-            split(&v, &[1, 2, 2, 4]),
-            Err(KeyshareError::DuplicateOperatorId(2))
-        ));
-        assert!(matches!(
-            split(&v, &[0, 2, 3, 4]),
-            Err(KeyshareError::ZeroOperatorId)
+            recover_secret(&zero),
+            Err(KeyshareError::Committee(CommitteeError::ZeroId))
         ));
     }
 }

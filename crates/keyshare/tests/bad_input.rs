@@ -7,8 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use common::read_fixture;
 use keyshare::{
-    KeyshareError, KeysharesBuilder, KeysharesFile, Operator, OperatorPublicKey, SharesData,
-    ValidatorSecret, Verifier,
+    CommitteeError, KeyshareError, KeysharesBuilder, KeysharesFile, Operator, OperatorPrivateKey,
+    OperatorPublicKey, SharesData, ValidatorSecret, Verifier,
 };
 
 fn operators() -> Vec<Operator> {
@@ -75,15 +75,31 @@ fn pkcs1_body_is_accepted_as_a_fallback() {
 fn unsorted_duplicate_and_wrong_size_committees() {
     let mut ops = operators();
     ops.swap(0, 1);
-    assert!(matches!(
-        KeysharesBuilder::new(ops, owner()),
-        Err(KeyshareError::UnsortedOperatorIds { ids }) if ids == [9, 5, 12, 40]
-    ));
+    let err = KeysharesBuilder::new(ops, owner()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KeyshareError::Committee(CommitteeError::Unsorted {
+                previous: 9,
+                next: 5
+            })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("sorted ascending"), "{err}");
     let mut ops = operators();
     ops[1].id = 5;
     assert!(matches!(
         KeysharesBuilder::new(ops, owner()),
-        Err(KeyshareError::DuplicateOperatorId(5))
+        Err(KeyshareError::Committee(CommitteeError::Duplicate {
+            id: 5
+        }))
+    ));
+    let mut ops = operators();
+    ops[0].id = 0;
+    assert!(matches!(
+        KeysharesBuilder::new(ops, owner()),
+        Err(KeyshareError::Committee(CommitteeError::ZeroId))
     ));
     let mut ops = operators();
     ops.push(Operator {
@@ -92,7 +108,7 @@ fn unsorted_duplicate_and_wrong_size_committees() {
     });
     assert!(matches!(
         KeysharesBuilder::new(ops, owner()),
-        Err(KeyshareError::CommitteeSize(5))
+        Err(KeyshareError::Committee(CommitteeError::Size { size: 5 }))
     ));
     let mut ops = operators();
     ops[3].key = ops[2].key.clone();
@@ -102,6 +118,110 @@ fn unsorted_duplicate_and_wrong_size_committees() {
             first: 12,
             second: 40
         })
+    ));
+}
+
+/// ssv-dkg's wrapped key of operator 11 as JSON, to be edited by the keystore tests.
+fn dkg_keystore() -> serde_json::Value {
+    serde_json::from_str(&read_fixture(
+        "ssv-dkg/operator1_encrypted_private_key.json",
+    ))
+    .unwrap()
+}
+
+fn open(keystore: &serde_json::Value, password: &str) -> Result<OperatorPrivateKey, KeyshareError> {
+    OperatorPrivateKey::from_encrypted_json(&keystore.to_string(), password)
+}
+
+#[test]
+fn operator_keystores_get_keygens_checks() {
+    // 128 · 2^24 · 8 bytes = 16 GiB of scrypt memory: refused before any work is done.
+    let mut ks = dkg_keystore();
+    ks["kdf"] = serde_json::json!({
+        "function": "scrypt",
+        "params": {"dklen": 32, "n": 1u64 << 24, "r": 8, "p": 1, "salt": "00"},
+        "message": ""
+    });
+    let err = open(&ks, "12345678").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KeyshareError::Keystore(keygen::KeygenError::InvalidKdfParams { .. })
+        ),
+        "{err:?}"
+    );
+    let mut ks = dkg_keystore();
+    ks["cipher"]["function"] = serde_json::json!("aes-256-gcm");
+    let err = open(&ks, "12345678").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KeyshareError::Keystore(keygen::KeygenError::UnsupportedCipher { .. })
+        ),
+        "{err:?}"
+    );
+    let mut ks = dkg_keystore();
+    ks["kdf"]["params"].as_object_mut().unwrap().remove("salt");
+    let err = open(&ks, "12345678").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KeyshareError::Keystore(keygen::KeygenError::KeystoreField {
+                field: "crypto.kdf.params.salt",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("crypto.kdf.params.salt"), "{err}");
+    let err = OperatorPrivateKey::from_encrypted_json("{", "12345678").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KeyshareError::Keystore(keygen::KeygenError::KeystoreJson { .. })
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_keystore_of_something_other_than_a_pem_is_refused() {
+    // EIP-2335's PBKDF2 test vector (ethereum/ERCs `ERCS/erc-2335.md`), a whole keystore around a
+    // BLS secret: it decrypts, but 0x0000000000_19d6689c… is not UTF-8 text.
+    let vector = serde_json::json!({
+        "crypto": {
+            "kdf": {
+                "function": "pbkdf2",
+                "params": {
+                    "dklen": 32,
+                    "c": 262_144,
+                    "prf": "hmac-sha256",
+                    "salt": "d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3"
+                },
+                "message": ""
+            },
+            "checksum": {
+                "function": "sha256",
+                "params": {},
+                "message": "8a9f5d9912ed7e75ea794bc5a89bca5f193721d30868ade6f73043c6ea6febf1"
+            },
+            "cipher": {
+                "function": "aes-128-ctr",
+                "params": {"iv": "264daa3f303d7259501c93d997d84fe6"},
+                "message": "cee03fde2af33149775b7223e7845e4fb2c8ae1792e5f99fe9ecf474cc8c16ad"
+            }
+        },
+        "pubkey": "9612d7a727c9d0a22e185a1c768478dfe919cada9266988cb32359c11f2b7b27f4ae4040902382ae2910c15e2b420d07",
+        "path": "m/12381/60/0/0",
+        "uuid": "64625def-3331-4eea-ab6f-782f3ed16a83",
+        "version": 4
+    });
+    let password = "\u{1D531}\u{1D522}\u{1D530}\u{1D531}\u{1D52D}\u{1D51E}\u{1D530}\u{1D530}\u{1D534}\u{1D52C}\u{1D52F}\u{1D521}\u{1F511}";
+    let err = open(&vector, password).unwrap_err();
+    assert!(matches!(err, KeyshareError::KeystorePlaintext), "{err:?}");
+    assert!(matches!(
+        open(&vector, "testpassword"),
+        Err(KeyshareError::KeystoreChecksum)
     ));
 }
 

@@ -15,7 +15,9 @@ use keyshare::{
 
 const OWNER: &str = "0xDCc846fA10C7CfCE9e6Eb37e06eD93b666cFC5E9";
 const VALIDATOR_SECRET: &str = "6c1d3b67efb432abb89685649038b4f070b1907e422bbdb7057e41f3395a4c5a";
-/// The decrypted plaintexts of the four ciphertexts (ssv-keyshares-and-api.md §6 A).
+/// The decrypted plaintexts of the four ciphertexts, each opened with the operator's wrapped key
+/// from ssvlabs/ssv-dkg `examples/operator{1,2,3,4}/encrypted_private_key.json` (password
+/// `12345678`); see tests/fixtures/SOURCES.md.
 const PLAINTEXTS: [(u64, &str); 4] = [
     (
         11,

@@ -1,6 +1,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use ssv_committee::CommitteeError;
 use thiserror::Error;
 
 use crate::{Dimension, Rejection};
@@ -12,9 +13,9 @@ pub enum SelectionError {
     /// The policy file is not valid TOML or has a field of the wrong type.
     #[error("invalid policy: {0}")]
     Policy(#[from] toml::de::Error),
-    /// SSV accepts committees of 4, 7, 10 or 13 operators only.
-    #[error("committee size {0} is not supported by SSV (use 4, 7, 10 or 13)")]
-    CommitteeSize(usize),
+    /// SSV accepts committees of 4, 7, 10 or 13 operators only ([`CommitteeError::Size`]).
+    #[error(transparent)]
+    Committee(#[from] CommitteeError),
     /// A policy value is out of range or contradicts another.
     #[error("invalid policy value {field}: {reason}")]
     PolicyValue {

@@ -2,10 +2,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Candidate, SelectionError};
+/// Committee sizes SSV accepts (4, 7, 10, 13), from `ssv-committee`.
+pub use ssv_committee::COMMITTEE_SIZES;
+use ssv_committee::CommitteeSize;
 
-/// Committee sizes SSV accepts.
-pub const COMMITTEE_SIZES: [usize; 4] = [4, 7, 10, 13];
+use crate::{Candidate, SelectionError};
 
 /// What a committee must satisfy. Fields missing from a policy file keep their defaults.
 ///
@@ -100,9 +101,7 @@ impl Policy {
 
     /// Check the values a file or a caller may have got wrong.
     pub fn validate(&self) -> Result<(), SelectionError> {
-        if !COMMITTEE_SIZES.contains(&self.committee_size) {
-            return Err(SelectionError::CommitteeSize(self.committee_size));
-        }
+        CommitteeSize::try_from(self.committee_size)?;
         for (name, value) in [
             ("min_performance_24h", self.min_performance_24h),
             ("min_performance_30d", self.min_performance_30d),
@@ -304,10 +303,22 @@ mod tests {
 
     #[test]
     fn bad_size_and_unknown_fields_are_errors() {
-        assert!(matches!(
-            Policy::from_toml("committee_size = 5"),
-            Err(SelectionError::CommitteeSize(5))
-        ));
+        let err = Policy::from_toml("committee_size = 5").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SelectionError::Committee(ssv_committee::CommitteeError::Size { size: 5 })
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("committee size 5"), "{err}");
+        for n in COMMITTEE_SIZES {
+            let policy = Policy {
+                committee_size: n,
+                ..Policy::default()
+            };
+            policy.validate().unwrap();
+        }
         let err = Policy::from_toml("comittee_size = 4").unwrap_err();
         assert!(err.to_string().contains("comittee_size"), "{err}");
     }

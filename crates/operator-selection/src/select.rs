@@ -290,7 +290,8 @@ fn reusable_cluster(
     let mut best: Option<(ClusterRank, Vec<u64>)> = None;
     for cluster in &input.clusters {
         let ids = cluster.sorted_ids();
-        if ids.len() != policy.committee_size || ids.windows(2).any(|w| w[0] == w[1]) {
+        // Only a committee SSV accepts (no repeated or zero id) of the policy's size.
+        if ids.len() != policy.committee_size || ssv_committee::Committee::validate(&ids).is_err() {
             continue;
         }
         let Some(members) = ids
@@ -486,6 +487,30 @@ mod tests {
         let fresh = select(&input, &Policy::default()).unwrap();
         assert_eq!(fresh.committee, vec![1, 2, 4, 5]);
         assert_eq!(fresh.source, CommitteeSource::New);
+    }
+
+    #[test]
+    fn a_cluster_that_is_not_an_ssv_committee_is_not_reused() {
+        let input = SelectionInput {
+            clusters: vec![
+                cluster([2, 2, 4, 6], 0), // a repeated id
+                cluster([2, 4, 6, 7], 3),
+            ],
+            ..SelectionInput::new(
+                market(["a", "b", "c", "d", "e", "f", "g", "h"]),
+                Address::ZERO,
+            )
+        };
+        let policy = Policy {
+            reuse_existing_cluster: true,
+            ..Policy::default()
+        };
+        let selection = select(&input, &policy).unwrap();
+        assert_eq!(selection.committee, vec![2, 4, 6, 7]);
+        assert_eq!(
+            selection.source,
+            CommitteeSource::Existing { validator_count: 3 }
+        );
     }
 
     #[test]

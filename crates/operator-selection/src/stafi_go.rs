@@ -26,9 +26,7 @@ pub const GO_HEADROOM: u32 = 5;
 
 /// Select a committee of `size` with the Go client's rule.
 pub fn select_stafi_go(input: &SelectionInput, size: usize) -> Result<Selection, SelectionError> {
-    if !crate::policy::COMMITTEE_SIZES.contains(&size) {
-        return Err(SelectionError::CommitteeSize(size));
-    }
+    ssv_committee::CommitteeSize::try_from(size)?;
     let candidates = &input.candidates;
     let mut seen = BTreeSet::new();
     if let Some(c) = candidates.iter().find(|c| !seen.insert(c.id)) {

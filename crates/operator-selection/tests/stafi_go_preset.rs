@@ -164,3 +164,16 @@ fn needs_twice_the_committee_size_after_preselection() {
     ));
     assert!(err.to_string().contains("pre-selection"), "{err}");
 }
+
+#[test]
+fn only_ssv_committee_sizes_are_selected() {
+    let err = select_stafi_go(&input(ten(), vec![]), 5).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SelectionError::Committee(ssv_committee::CommitteeError::Size { size: 5 })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("committee size 5"), "{err}");
+}

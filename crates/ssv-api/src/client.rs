@@ -168,25 +168,41 @@ impl SsvApiClient {
     }
 
     /// One page of `GET /operators`.
+    ///
+    /// The API answers a page number past the end with 404; that page is returned empty, with
+    /// only `pagination.page` set. A 404 for page 1 stays [`SsvApiError::NotFound`]: the list
+    /// itself is missing, most likely behind a wrong base URL.
     pub async fn operators_page(
         &self,
         query: &OperatorsQuery,
     ) -> Result<OperatorsPage, SsvApiError> {
         let url = self.url(&["operators"], &query.pairs());
-        let body = self.get(&url).await?;
-        decode_operators_page(url.as_str(), &body)
+        let page = query.current_page().max(1);
+        match self.get(&url).await {
+            Ok(body) => decode_operators_page(url.as_str(), &body),
+            Err(SsvApiError::NotFound { .. }) if page > 1 => Ok(OperatorsPage {
+                operators: Vec::new(),
+                pagination: Pagination {
+                    page: Some(page),
+                    ..Pagination::default()
+                },
+            }),
+            Err(error) => Err(error),
+        }
     }
 
     /// Every page of `GET /operators` from `query`'s page on, fetched concurrently, sorted by
-    /// id with duplicates (operators that moved between pages while listing) removed.
+    /// id with duplicates (operators that moved between pages while listing) removed. A page
+    /// past the end (404, as when the list shrinks while it is read) ends the list.
     pub async fn all_operators(
         &self,
         query: &OperatorsQuery,
     ) -> Result<Vec<Operator>, SsvApiError> {
         let first_page = query.current_page().max(1);
         let first = self.operators_page(&query.clone().page(first_page)).await?;
+        // A first page past the end reports no pages beyond itself.
         let pages = first.pagination.page_count();
-        if pages - first_page + 1 > self.inner.max_pages {
+        if (pages + 1).saturating_sub(first_page) > self.inner.max_pages {
             return Err(SsvApiError::TooManyPages {
                 url: self.url(&["operators"], &query.pairs()).to_string(),
                 max_pages: self.inner.max_pages,
@@ -216,13 +232,18 @@ impl SsvApiClient {
         decode_operator(url.as_str(), value)
     }
 
-    /// The owner's registration nonce per `GET /accounts/{checksummed owner}`. The API lags the
-    /// chain; check it against the owner's `ValidatorAdded` events before signing.
+    /// The owner's registration nonce per `GET /accounts/{checksummed owner}`. An owner the
+    /// API does not know (404: it has never registered a validator) has nonce 0. The API lags
+    /// the chain; check it against the owner's `ValidatorAdded` events before signing.
     pub async fn owner_nonce(&self, owner: Address) -> Result<u64, SsvApiError> {
-        Ok(self.account(owner).await?.nonce)
+        match self.account(owner).await {
+            Ok(account) => Ok(account.nonce),
+            Err(SsvApiError::NotFound { .. }) => Ok(0),
+            Err(error) => Err(error),
+        }
     }
 
-    /// `GET /accounts/{checksummed owner}`.
+    /// `GET /accounts/{checksummed owner}`; an unknown owner is [`SsvApiError::NotFound`].
     pub async fn account(&self, owner: Address) -> Result<Account, SsvApiError> {
         let url = self.url(&["accounts", &owner.to_checksum(None)], &[]);
         let body = self.get(&url).await?;
@@ -244,7 +265,8 @@ impl SsvApiClient {
         decode_unwrapped(url.as_str(), &body)
     }
 
-    /// Every page of `GET /clusters/owner/{owner}`.
+    /// Every page of `GET /clusters/owner/{owner}`. An owner without clusters gets an empty
+    /// list (200 with no clusters, or 404), and a 404 for a later page ends the list.
     pub async fn clusters_by_owner(&self, owner: Address) -> Result<Vec<Cluster>, SsvApiError> {
         #[derive(Deserialize)]
         struct Page {
@@ -261,7 +283,11 @@ impl SsvApiClient {
                 &["clusters", "owner", &owner],
                 &[("page", page.to_string()), ("perPage", "100".to_owned())],
             );
-            let body = self.get(&url).await?;
+            let body = match self.get(&url).await {
+                Ok(body) => body,
+                Err(SsvApiError::NotFound { .. }) => return Ok(all),
+                Err(error) => return Err(error),
+            };
             let decoded: Page = decode(url.as_str(), &body)?;
             all.extend(decoded.clusters);
             if page >= decoded.pagination.page_count() {

@@ -51,7 +51,8 @@ pub enum SsvApiError {
         /// The start of the response body.
         body: String,
     },
-    /// The API answered 404.
+    /// The API answered 404. (Listings do not report it for a page past the end, nor
+    /// [`SsvApiClient::owner_nonce`](crate::SsvApiClient::owner_nonce) for an unknown owner.)
     #[error("GET {url}: not found")]
     NotFound {
         /// The URL.

@@ -12,7 +12,8 @@ use wiremock::{
 
 const BASE: &str = "/api/v4/hoodi";
 
-/// A realistic operator object in the shape of the spec's example, varied by id.
+/// A realistic operator object in the shape of SSV's documented example (`fixtures/operator_1.json`),
+/// varied by id.
 fn operator(id: u64) -> Value {
     let mut op: Value = serde_json::from_str(include_str!("fixtures/operator_1.json")).unwrap();
     op["id"] = json!(id);
@@ -502,6 +503,167 @@ async fn validator_and_clusters() {
     let all = c.clusters_by_owner(owner).await.unwrap();
     let ids: Vec<_> = all.iter().map(|c| c.operators.clone().unwrap()).collect();
     assert_eq!(ids, vec![vec![1, 2, 3, 4], vec![5, 6, 7, 8]]);
+}
+
+#[tokio::test]
+async fn an_operators_page_past_the_end_ends_the_list() {
+    let server = MockServer::start().await;
+    // Page 1 still advertises three pages, but the list shrank: page 3 is now past the end.
+    for (p, ids) in [(1, 1..=2), (2, 3..=4)] {
+        Mock::given(method("GET"))
+            .and(path(format!("{BASE}/operators")))
+            .and(query_param("page", p.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(ids, p, 3, 6)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    for p in [3, 7] {
+        Mock::given(method("GET"))
+            .and(path(format!("{BASE}/operators")))
+            .and(query_param("page", p.to_string()))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+                "statusCode": 404, "message": "Page not found", "error": "Not Found"
+            })))
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let ops = c
+        .all_operators(&OperatorsQuery::new().per_page(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.iter().map(|o| o.id).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+
+    // One page past the end is an empty page, not an error, and is not retried.
+    let before = requests(&server).await;
+    let past = c
+        .operators_page(&OperatorsQuery::new().per_page(2).page(7))
+        .await
+        .unwrap();
+    assert!(past.operators.is_empty());
+    assert_eq!(past.pagination.page, Some(7));
+    assert_eq!(requests(&server).await, before + 1);
+    // A listing that starts past the end is empty.
+    let none = c
+        .all_operators(&OperatorsQuery::new().per_page(2).page(7))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[tokio::test]
+async fn a_404_for_the_first_operators_page_is_still_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let err = c.all_operators(&OperatorsQuery::new()).await.unwrap_err();
+    assert!(matches!(err, SsvApiError::NotFound { .. }), "{err}");
+    let err = c.operators_page(&OperatorsQuery::new()).await.unwrap_err();
+    assert!(matches!(err, SsvApiError::NotFound { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn an_owner_without_clusters_has_an_empty_list() {
+    let owner = address!("0x3187a42658417a4d60866163A4534Ce00D40C0C8");
+    let owner_path = format!("{BASE}/clusters/owner/0x3187a42658417a4d60866163A4534Ce00D40C0C8");
+    // 200 with an empty list, as the API answers today.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(owner_path.clone()))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "type": "cluster", "clusters": [],
+            "pagination": {"total": 0, "pages": 0, "per_page": 100, "page": 1}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(
+        client(&server)
+            .clusters_by_owner(owner)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // 404 means the same.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(owner_path.clone()))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(
+        client(&server)
+            .clusters_by_owner(owner)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_clusters_page_past_the_end_ends_the_list() {
+    let owner = address!("0x3187a42658417a4d60866163A4534Ce00D40C0C8");
+    let owner_path = format!("{BASE}/clusters/owner/0x3187a42658417a4d60866163A4534Ce00D40C0C8");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(owner_path.clone()))
+        .and(query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "clusters": [{"id": 1, "validatorCount": 3, "operators": [{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}]}],
+            "pagination": {"total": 2, "pages": 2, "per_page": 1, "page": 1}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(owner_path))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all = client(&server).clusters_by_owner(owner).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].validator_count, Some(3));
+}
+
+#[tokio::test]
+async fn an_unknown_owner_has_nonce_0() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{BASE}/accounts/0x3187a42658417a4d60866163A4534Ce00D40C0C8"
+        )))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "statusCode": 404, "message": "Account not found", "error": "Not Found"
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let owner = address!("0x3187a42658417a4d60866163a4534ce00d40c0c8");
+    assert_eq!(c.owner_nonce(owner).await.unwrap(), 0);
+    // The account itself is still reported missing, and other failures stay errors.
+    assert!(matches!(
+        c.account(owner).await,
+        Err(SsvApiError::NotFound { .. })
+    ));
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
+        .mount(&server)
+        .await;
+    assert!(matches!(
+        client(&server).owner_nonce(owner).await,
+        Err(SsvApiError::Status { status: 500, .. })
+    ));
 }
 
 #[test]

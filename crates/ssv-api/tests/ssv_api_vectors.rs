@@ -1,10 +1,14 @@
-//! The verbatim examples of `ssv-keyshares-and-api.md` §5 decode to the values they show.
+//! SSV's published API examples decode to the values they show: the operator object of
+//! `GET /api/v4/hoodi/operators/1` printed in ssvlabs/gitbook-docs `docs/developers/README.md`
+//! (`fixtures/operator_1.json`), and a pagination block captured from a real
+//! `GET /api/v4/holesky/validators/in_operator/{id}` response in Commit-Boost/commit-boost-client
+//! `tests/data/ssv_valid_public.json` (`fixtures/pagination.json`).
 
 use alloy_primitives::address;
 use ssv_api::wire::{Operator, Pagination};
 
 #[test]
-fn spec_operator_object_decodes() {
+fn documented_operator_object_decodes() {
     let op: Operator = serde_json::from_str(include_str!("fixtures/operator_1.json")).unwrap();
     assert_eq!(op.id, 1);
     assert_eq!(op.fee, Some(382_640_000_000));
@@ -42,7 +46,7 @@ fn spec_operator_object_decodes() {
 }
 
 #[test]
-fn spec_pagination_block_decodes() {
+fn captured_pagination_block_decodes() {
     #[derive(serde::Deserialize)]
     struct Wrapper {
         pagination: Pagination,

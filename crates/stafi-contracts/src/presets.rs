@@ -15,7 +15,10 @@ pub enum Network {
     Hoodi,
 }
 
-/// SSV Network contract addresses of one network (ssv-contracts spec §9).
+/// SSV Network contract addresses of one network: mainnet's from ssvlabs/ssv-network
+/// `.openzeppelin/mainnet.json` and `deployments/mainnet/config.json`, hoodi's from
+/// `deployments/hoodi-prod/config.json`; the first blocks worth scanning are ssvlabs/ssv-scanner's
+/// (`src/shared/abi/prod.v4.{mainnet,hoodi}.abi.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SsvDeployment {
     pub chain_id: u64,

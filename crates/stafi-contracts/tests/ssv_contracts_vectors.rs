@@ -1,5 +1,8 @@
-//! Selectors and event topics from `ssv-contracts.md` §2, §2.2, §3, §8.2 and §8.5, checked against the
-//! bindings generated from `abi/`.
+//! Selectors and event topics of SSV Network's functions, views, custom errors and events, computed
+//! with foundry's `cast sig` / `cast keccak` from their signatures (v1.2.0: ssvlabs/ssv-network@583b7b7
+//! `contracts/interfaces/ISSVNetworkCore.sol`, `ISSVClusters.sol`, `ISSVOperators.sol`,
+//! `ISSVViews.sol`; v2.0.0: the deployed mainnet ABI, ssvlabs/ssv-scanner@8f075cd
+//! `src/shared/abi/prod.v4.mainnet.abi.json`), checked against the bindings generated from `abi/`.
 
 use alloy::primitives::{b256, hex};
 use alloy::sol_types::{SolCall, SolError, SolEvent};

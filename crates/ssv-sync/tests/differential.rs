@@ -1,27 +1,24 @@
-//! Differential test: random sequences of cluster operations on the SSVNetwork double; after every
-//! step the `cluster-accounting` ledger, rebuilt from the double's logs, predicts `getBalance` and
-//! `isLiquidatable` to the wei. Steps: register, bulk register, remove, deposit, withdraw,
+//! Differential test of the indexer: random sequences of cluster operations on the SSVNetwork
+//! double; after every step the `ssv-sync` index, synced from the double's logs through
+//! `eth_getLogs`, predicts `getBalance` and `isLiquidatable` to the wei and holds the cluster tuple
+//! the next call needs and the owner's nonce. Steps: register, bulk register, remove, deposit, withdraw,
 //! operator and network fee changes, liquidate (owner or stranger), reactivate, effective-balance
 //! updates (explicit vUnits), migration of legacy SSV clusters to ETH and mined blocks.
 //!
-//! Legacy SSV clusters are created while the double emulates the state before the v2 upgrade.
-//! v2 emits no event for an operator's legacy SSV fee (the double sets it with the test-only
-//! `testSetOperatorFeeSSV`), so the ledger starts from the operators' and network's fees read from
-//! the views once the devnet is seeded, with the v2 upgrade block right after the legacy clusters,
-//! and follows the logs from there. Legacy clusters are checked against `getBalanceSSV` and
+//! Legacy SSV clusters are created with the double's test-only hooks, as they would exist from
+//! before the v2 upgrade. v2 emits no event for an operator's legacy SSV fee (the double sets it
+//! with `testSetOperatorFeeSSV`), so the index starts from a checkpoint: the operators' and
+//! network's fees read from the views once the devnet is seeded, with the v2 upgrade block right
+//! after the legacy clusters, and follows the logs from there. Legacy clusters are checked against `getBalanceSSV` and
 //! `isLiquidatableSSV` until they migrate, then against the ETH views.
 
 mod common;
 
 use alloy::primitives::{Address, Bytes, U256};
-use alloy::providers::Provider;
-use alloy::rpc::types::Filter;
-use cluster_accounting::{
-    ClusterVersion, FeeSnapshot, Ledger, LiquidationParams, Log, LogPosition, NetworkState,
-    OperatorState,
-};
+use cluster_accounting::{ClusterVersion, LiquidationParams};
 use common::{bytes, pubkey, spawn};
-use devnet::{Devnet, DevnetError, accounting_event, cluster_from_receipt, new_cluster, send};
+use devnet::{Devnet, DevnetError, cluster_from_receipt, new_cluster, send};
+use ssv_sync::{Checkpoint, CheckpointOperator, Index, IndexConfig, RpcSource, SyncConfig, Syncer};
 use stafi_contracts::Cluster;
 
 /// xorshift64*: a small deterministic generator so failures replay from the printed seed.
@@ -49,33 +46,17 @@ struct Tracked {
     legacy: bool,
 }
 
-async fn sync(devnet: &Devnet, ledger: &mut Ledger, from: &mut u64) {
-    let latest = devnet.block_number().await.unwrap();
-    if latest < *from {
-        return;
-    }
-    let filter = Filter::new()
-        .address(devnet.addresses.ssv_network)
-        .from_block(*from)
-        .to_block(latest);
-    for log in devnet.provider().get_logs(&filter).await.unwrap() {
-        if let Some(event) = accounting_event(&log) {
-            let position = LogPosition::new(
-                log.block_number.unwrap(),
-                log.transaction_index.unwrap(),
-                log.log_index.unwrap(),
-            );
-            ledger
-                .apply(&Log { position, event })
-                .unwrap_or_else(|e| panic!("ledger rejected a log: {e}"));
-        }
-    }
-    *from = latest + 1;
+async fn sync(devnet: &Devnet, index: &mut Index, syncer: &mut Syncer) {
+    let source = RpcSource::new(devnet.provider().clone());
+    syncer
+        .sync(&source, index, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the indexer failed: {e}"));
 }
 
 async fn check(
     devnet: &Devnet,
-    ledger: &Ledger,
+    index: &Index,
     owner: Address,
     t: &Tracked,
     params: &Params,
@@ -102,6 +83,12 @@ async fn check(
             .call()
             .await
     };
+    let ledger = index.ledger();
+    assert_eq!(
+        Cluster::from(index.cluster_tuple(owner, &t.ids)),
+        t.cluster,
+        "indexed tuple at step {step}"
+    );
     let predicted = ledger.balance(owner, &t.ids, block);
     match (on_chain, predicted) {
         (Ok(balance), Ok(p)) => assert_eq!(balance, p, "getBalance at step {step}"),
@@ -152,30 +139,27 @@ struct Params {
     ssv: LiquidationParams,
 }
 
-/// Operator and network fee state at `block`, read from the views: v2 emits no event for a
-/// legacy operator's SSV fee. Snapshots start at `block` with index 0; the ledger only uses
-/// index differences, so the absolute base does not matter.
-async fn fee_state(devnet: &Devnet, ids: &[u64], block: u64) -> (Vec<OperatorState>, NetworkState) {
+/// A checkpoint at `block`: operator and network fees read from the views (v2 emits no event for
+/// a legacy operator's SSV fee). The index only uses fee differences after it.
+async fn checkpoint(devnet: &Devnet, ids: &[u64], block: u64) -> Checkpoint {
     let views = devnet.ssv_views();
     let at = alloy::eips::BlockId::number(block);
     let mut operators = Vec::new();
     for &id in ids {
-        let ssv = views.getOperatorFeeSSV(id).block(at).call().await.unwrap();
-        let eth = views.getOperatorFee(id).block(at).call().await.unwrap();
-        operators.push(OperatorState {
+        operators.push(CheckpointOperator {
             id,
-            ssv: FeeSnapshot::new(ClusterVersion::Ssv.pack(ssv).unwrap(), block),
-            eth: FeeSnapshot::new(ClusterVersion::Eth.pack(eth).unwrap(), block),
+            owner: devnet.operator(id).unwrap().owner,
+            fee: views.getOperatorFee(id).block(at).call().await.unwrap(),
+            fee_ssv: views.getOperatorFeeSSV(id).block(at).call().await.unwrap(),
             removed: false,
         });
     }
-    let ssv = views.getNetworkFeeSSV().block(at).call().await.unwrap();
-    let eth = views.getNetworkFee().block(at).call().await.unwrap();
-    let network = NetworkState {
-        ssv: FeeSnapshot::new(ClusterVersion::Ssv.pack(ssv).unwrap(), block),
-        eth: FeeSnapshot::new(ClusterVersion::Eth.pack(eth).unwrap(), block),
-    };
-    (operators, network)
+    Checkpoint {
+        block,
+        operators,
+        network_fee: views.getNetworkFee().block(at).call().await.unwrap(),
+        network_fee_ssv: views.getNetworkFeeSSV().block(at).call().await.unwrap(),
+    }
 }
 
 async fn params(devnet: &Devnet) -> Params {
@@ -229,11 +213,12 @@ async fn run(seed: u64, steps: usize) {
     // Before the v2 upgrade: two legacy SSV clusters over other operator sets, one well funded,
     // one a little above the SSV minimum collateral so that it may become liquidatable.
     let seeded = devnet.block_number().await.unwrap();
-    let (operators, fees) = fee_state(&devnet, &ops[0..8], seeded).await;
-    let ssv_burn: u64 = fees.ssv.fee
+    let checkpoint = checkpoint(&devnet, &ops[0..8], seeded).await;
+    let pack = |wei| ClusterVersion::Ssv.pack(wei).unwrap();
+    let ssv_burn: u64 = pack(checkpoint.network_fee_ssv)
         + [0, 2, 4, 6]
             .iter()
-            .map(|&i| operators[i].ssv.fee)
+            .map(|&i| pack(checkpoint.operators[i].fee_ssv))
             .sum::<u64>();
     let ssv_unit = U256::from(ClusterVersion::Ssv.packing());
     let funding = [
@@ -261,15 +246,18 @@ async fn run(seed: u64, steps: usize) {
         next_key += 1;
     }
     let upgrade = devnet.block_number().await.unwrap() + 1;
-    let mut ledger = operators
-        .into_iter()
-        .fold(Ledger::builder().eth_upgrade_block(upgrade), |b, o| {
-            b.operator(o)
-        })
-        .network(fees)
-        .build();
-    let mut from = seeded + 1;
-    sync(&devnet, &mut ledger, &mut from).await;
+    let mut index = Index::new(IndexConfig {
+        upgrade_block: Some(upgrade),
+        checkpoint: Some(checkpoint),
+        ..IndexConfig::new(owner)
+    })
+    .unwrap();
+    let mut syncer = Syncer::new(SyncConfig {
+        confirmations: 0,
+        ..SyncConfig::new(devnet.addresses.ssv_network, seeded + 1)
+    });
+    sync(&devnet, &mut index, &mut syncer).await;
+    let mut registered = 2;
     let network = devnet.ssv_network();
     let unit = U256::from(500_000_000_000_000u64); // 0.0005 ETH, about one validator's threshold
 
@@ -298,6 +286,7 @@ async fn run(seed: u64, steps: usize) {
                     r.map(|(_, receipt)| {
                         t.keys.extend(next_key..next_key + k);
                         next_key += k;
+                        registered += u64::from(k);
                         Some(receipt)
                     })
                 }
@@ -440,16 +429,21 @@ async fn run(seed: u64, steps: usize) {
             Ok(None) | Err(DevnetError::Contract(_)) => {}
             Err(e) => panic!("seed {seed} step {step}: {e}"),
         }
-        sync(&devnet, &mut ledger, &mut from).await;
+        sync(&devnet, &mut index, &mut syncer).await;
         for t in &clusters {
             eprintln!("  {:?} {:?}", t.ids, t.cluster);
-            check(&devnet, &ledger, owner, t, &params, step).await;
+            check(&devnet, &index, owner, t, &params, step).await;
         }
+        assert_eq!(
+            index.owner_nonce(owner),
+            registered,
+            "owner nonce at step {step}"
+        );
     }
 }
 
 #[tokio::test]
-async fn ledger_matches_double_on_random_sequences() {
+async fn index_matches_double_on_random_sequences() {
     for seed in [0x5eed_0001, 0x5eed_0002, 0x5eed_0003] {
         run(seed, 80).await;
     }
