@@ -4,10 +4,15 @@
 //! in the crates. Each subcommand group has its own module under `cmd/`.
 
 mod cmd;
+mod error;
+mod io;
 
+use std::error::Error as _;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
 
 /// StaFi SSV router: runs liquid-staking validators on SSV Network (StaFi SIP-7).
 #[derive(Debug, Parser)]
@@ -31,6 +36,11 @@ enum Command {
     Keyshares(cmd::keyshares::KeysharesArgs),
     /// SSV operators: choose committees on fee, health, performance and diversity.
     Operators(cmd::operators::OperatorsArgs),
+    /// Sync, then show every validator (StaFi, SSV and beacon status) and SSV cluster (balance,
+    /// runway, liquidation block).
+    Status(cmd::status::StatusArgs),
+    /// The configuration: check it against the chain, or print a documented example.
+    Config(cmd::config::ConfigCmdArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,17 +55,67 @@ fn main() -> ExitCode {
         Command::Keys(args) => cmd::keys::run(&args),
         Command::Keyshares(args) => cmd::keyshares::run(&args),
         Command::Operators(args) => cmd::operators::run(&args),
+        Command::Status(args) => cmd::status::run(&args),
+        Command::Config(args) => cmd::config::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
-            let mut source = err.source();
-            while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
-                source = cause.source();
-            }
+            eprint!("{}", report(&err));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its chain of causes, one per line. A cause whose message already ends the
+/// line above (errors that print their source in their own message) is not repeated.
+fn report(err: &CliError) -> String {
+    use std::fmt::Write as _;
+    let mut shown = err.to_string();
+    let mut text = format!("error: {shown}\n");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !shown.ends_with(&message) {
+            let _ = writeln!(text, "  caused by: {message}");
+        }
+        shown = message;
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn the_report_lists_every_cause() {
+        let err = CliError::ReadFile {
+            path: PathBuf::from("policy.toml"),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        };
+        assert_eq!(
+            report(&err),
+            "error: cannot read policy.toml\n  caused by: no such file\n"
+        );
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_above_is_not_repeated() {
+        let err = CliError::OpenStore {
+            path: PathBuf::from("store.json"),
+            source: keygen::KeygenError::Io {
+                path: PathBuf::from("store.json"),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            },
+        };
+        assert_eq!(
+            report(&err),
+            "error: cannot open the mnemonic store store.json\n  \
+             caused by: store.json: no such file\n"
+        );
     }
 }

@@ -112,16 +112,72 @@ async fn an_infeasible_policy_exits_non_zero_naming_the_constraint() {
     let policy = dir.path().join("policy.toml");
     std::fs::write(&policy, "[diversity]\nper_setup_provider = 1\n").unwrap();
     let out = select(&server, &["--policy", policy.to_str().unwrap()]);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("diversity.per_setup_provider"), "{err}");
 
     let out = select(&server, &["--size", "7"]);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     // Three providers: at most 2 + 2 + 1 (OVH has only operator 8 left) = 5 of the 7 seats.
     assert!(err.contains("no committee of 7"), "{err}");
     assert!(err.contains("leaves at most 5 operators"), "{err}");
+}
+
+#[tokio::test]
+async fn bad_input_fails_with_a_message_that_names_it() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // A policy file that is missing, then one that is not TOML: both are named.
+    let policy = dir.path().join("policy.toml");
+    let out = select(&server, &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "error: cannot read {}\n  caused by: ",
+            policy.display()
+        )),
+        "{err}"
+    );
+    std::fs::write(&policy, "committee_size = \"four\"\n").unwrap();
+    let out = select(&server, &["--policy", policy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "error: invalid policy file {}\n  caused by: ",
+            policy.display()
+        )),
+        "{err}"
+    );
+
+    // A committee size SSV does not have.
+    let out = select(&server, &["--size", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("committee size 5"), "{err}");
+
+    // An owner that is not an address is a usage error (exit code 2) naming the flag.
+    let out = select(&server, &["--owner", "0x1234"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--owner") && err.contains("not a 20-byte hex address"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_network_is_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
+        .args(["operators", "select", "--network", "goerli"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"goerli\""), "{err}");
 }
 
 #[test]

@@ -668,6 +668,15 @@ impl Devnet {
             })
     }
 
+    /// The private key of a dev account (for writing keystores a router can run with).
+    pub fn signer(&self, address: Address) -> Option<alloy::signers::local::PrivateKeySigner> {
+        self.anvil
+            .addresses()
+            .iter()
+            .position(|a| *a == address)
+            .map(|i| alloy::signers::local::PrivateKeySigner::from(self.anvil.keys()[i].clone()))
+    }
+
     /// An anvil snapshot of the chain to [`Devnet::revert`] to.
     pub async fn snapshot(&self) -> Result<U256, DevnetError> {
         self.provider

@@ -81,4 +81,20 @@ pub enum DevnetError {
     /// The chain has no block with this number (a fake reads it at start).
     #[error("the chain has no block {number}")]
     MissingBlock { number: u64 },
+    /// A keygen operation (mnemonic, store, secret file) failed.
+    #[error(transparent)]
+    Keygen {
+        #[from]
+        source: keygen::KeygenError,
+    },
+    /// A file of the stack could not be written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An account keystore could not be written.
+    #[error("writing the keystore {}: {message}", path.display())]
+    Keystore { path: PathBuf, message: String },
 }

@@ -29,6 +29,7 @@ mod fake_beacon;
 mod fake_ssv_api;
 mod http;
 mod operators;
+pub mod stack;
 
 pub use anvil::anvil_path;
 pub use deposit::{deposit_data_root, withdrawal_credentials};

@@ -4,7 +4,7 @@
 //! buffers and never logged. Everything is computed before the first file is written, so a
 //! failing command leaves no partial output.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,16 +12,50 @@ use clap::{Args, Subcommand};
 use keygen::{
     DepositPlan, DerivationPath, Kdf, Keystore, Mnemonic, MnemonicStore, Network, Seed,
     WithdrawalTarget, open_mnemonic_store, parse_withdrawal_address, sign_voluntary_exit,
-    write_secret_file,
 };
 use zeroize::Zeroizing;
 
-use super::CmdError;
+use crate::error::CliError;
+use crate::io::{Password, Secret, ensure_absent, read_secret, read_text, write_new};
 
 /// Environment variable read for the mnemonic store's password when no file is given.
 pub const STORE_PASSWORD_ENV: &str = "STAFI_ROUTER_STORE_PASSWORD";
 /// Environment variable read for the keystores' password when no file is given.
 pub const KEYSTORE_PASSWORD_ENV: &str = "STAFI_ROUTER_KEYSTORE_PASSWORD";
+
+/// The fewest characters a new mnemonic store password may have.
+const MIN_STORE_PASSWORD_CHARS: usize = 8;
+
+/// The password of a new mnemonic store (`new-mnemonic --store`, `import-mnemonic`).
+const NEW_STORE_PASSWORD: Password = Password {
+    what: "mnemonic store password",
+    flag: "--password-file",
+    env: STORE_PASSWORD_ENV,
+    prompt: Some("New store password: "),
+};
+
+/// The password of an existing mnemonic store (`--store` of the key commands).
+const STORE_PASSWORD: Password = Password {
+    what: "mnemonic store password",
+    flag: "--store-password-file",
+    env: STORE_PASSWORD_ENV,
+    prompt: Some("Mnemonic store password: "),
+};
+
+/// The password of the keystores `export-keystores` writes; never prompted for.
+const KEYSTORE_PASSWORD: Password = Password {
+    what: "keystore password",
+    flag: "--password-file",
+    env: KEYSTORE_PASSWORD_ENV,
+    prompt: None,
+};
+
+/// The mnemonic of `import-mnemonic` when no file is given.
+const TYPED_MNEMONIC: Secret = Secret {
+    what: "mnemonic",
+    flag: "--mnemonic-file",
+    env: None,
+};
 
 #[derive(Debug, Args)]
 pub struct KeysArgs {
@@ -167,7 +201,8 @@ struct VoluntaryExitArgs {
     epoch: u64,
 }
 
-pub fn run(args: &KeysArgs) -> Result<(), CmdError> {
+/// Runs a `keys` subcommand.
+pub fn run(args: &KeysArgs) -> Result<(), CliError> {
     match &args.command {
         KeysCommand::NewMnemonic(a) => new_mnemonic(a, &mut std::io::stdout().lock()),
         KeysCommand::ImportMnemonic(a) => import_mnemonic(a),
@@ -177,40 +212,43 @@ pub fn run(args: &KeysArgs) -> Result<(), CmdError> {
     }
 }
 
-fn new_mnemonic(args: &NewMnemonicArgs, out: &mut impl Write) -> Result<(), CmdError> {
+fn new_mnemonic(args: &NewMnemonicArgs, out: &mut impl Write) -> Result<(), CliError> {
     let mnemonic = Mnemonic::generate()?;
     if let Some(store) = &args.store {
-        refuse_existing(store)?;
+        ensure_absent(store)?;
         let password = new_store_password(args.password.password_file.as_deref())?;
         let encrypted = MnemonicStore::encrypt(&mnemonic, &password, Kdf::DEFAULT)?;
-        write_secret_file(store, encrypted.to_json().as_bytes())?;
+        write_new(store, encrypted.to_json().as_bytes(), true)?;
         tracing::info!(store = %store.display(), "mnemonic stored");
     }
     writeln!(
         out,
         "Write these {} words down, in order, and keep them offline. They are shown only once:\n",
         mnemonic.word_count()
-    )?;
-    writeln!(out, "{}", mnemonic.phrase().as_str())?;
-    Ok(())
+    )
+    .and_then(|()| writeln!(out, "{}", mnemonic.phrase().as_str()))
+    .map_err(CliError::Stdout)
 }
 
-fn import_mnemonic(args: &ImportMnemonicArgs) -> Result<(), CmdError> {
-    refuse_existing(&args.store)?;
+fn import_mnemonic(args: &ImportMnemonicArgs) -> Result<(), CliError> {
+    ensure_absent(&args.store)?;
     let phrase = match &args.mnemonic_file {
-        Some(path) => read_secret_file(path)?,
-        None => Zeroizing::new(rpassword::prompt_password("Mnemonic (hidden): ")?),
+        Some(path) => read_secret(path)?,
+        None => TYPED_MNEMONIC.prompt("Mnemonic (hidden): ")?,
     };
-    let mnemonic = Mnemonic::parse(&phrase)?;
+    let mnemonic = Mnemonic::parse(&phrase).map_err(|source| CliError::InvalidMnemonic {
+        path: args.mnemonic_file.clone(),
+        source,
+    })?;
     let password = new_store_password(args.password.password_file.as_deref())?;
     let encrypted = MnemonicStore::encrypt(&mnemonic, &password, Kdf::DEFAULT)?;
-    write_secret_file(&args.store, encrypted.to_json().as_bytes())?;
+    write_new(&args.store, encrypted.to_json().as_bytes(), true)?;
     tracing::info!(store = %args.store.display(), words = mnemonic.word_count(), "mnemonic imported");
     Ok(())
 }
 
-fn deposit_data(args: &DepositDataArgs) -> Result<(), CmdError> {
-    refuse_existing(&args.out)?;
+fn deposit_data(args: &DepositDataArgs) -> Result<(), CliError> {
+    ensure_absent(&args.out)?;
     let network = resolve_network(&args.network)?;
     let address = parse_withdrawal_address(&args.withdrawal_address)?;
     let target = if args.compounding {
@@ -225,29 +263,35 @@ fn deposit_data(args: &DepositDataArgs) -> Result<(), CmdError> {
         .count(args.count)
         .run(&seed)?;
     let json: Vec<_> = deposits.iter().map(keygen::DepositDatum::to_json).collect();
-    write_secret_file(&args.out, serde_json::to_string(&json)?.as_bytes())?;
+    let json = serde_json::to_string(&json).map_err(|source| CliError::Json {
+        what: "deposit data",
+        source,
+    })?;
+    write_new(&args.out, json.as_bytes(), true)?;
     tracing::info!(out = %args.out.display(), count = deposits.len(), "deposit data written");
     Ok(())
 }
 
-fn export_keystores(args: &ExportKeystoresArgs) -> Result<(), CmdError> {
+fn export_keystores(args: &ExportKeystoresArgs) -> Result<(), CliError> {
     let end = args
         .start_index
         .checked_add(args.count)
-        .ok_or("--start-index + --count overflows 32 bits")?;
-    let password = match &args.password_file {
-        Some(path) => read_password_file(path)?,
-        None => std::env::var(KEYSTORE_PASSWORD_ENV)
-            .map(Zeroizing::new)
-            .map_err(|_| {
-                format!("give --password-file or set {KEYSTORE_PASSWORD_ENV} for the keystores")
-            })?,
-    };
+        .ok_or(CliError::IndexOverflow {
+            start_flag: "--start-index",
+            start: args.start_index,
+            count: args.count,
+        })?;
+    let password = KEYSTORE_PASSWORD.resolve(args.password_file.as_deref(), true)?;
     if password.is_empty() {
-        return Err("the keystore password is empty".into());
+        return Err(CliError::EmptyPassword {
+            what: KEYSTORE_PASSWORD.what,
+        });
     }
     let seed = load_seed(&args.source, &args.store_password)?;
-    let timestamp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(CliError::Clock)?
+        .as_secs();
     let indices: Vec<u32> = (args.start_index..end).collect();
     let names: Vec<PathBuf> = indices
         .iter()
@@ -259,17 +303,19 @@ fn export_keystores(args: &ExportKeystoresArgs) -> Result<(), CmdError> {
         })
         .collect();
     for name in &names {
-        refuse_existing(name)?;
+        ensure_absent(name)?;
     }
     let keystores = encrypt_keystores(&seed, &indices, &password)?;
-    std::fs::create_dir_all(&args.out_dir)
-        .map_err(|e| format!("{}: {e}", args.out_dir.display()))?;
+    std::fs::create_dir_all(&args.out_dir).map_err(|source| CliError::CreateDir {
+        path: args.out_dir.clone(),
+        source,
+    })?;
     for (ks, path) in keystores.iter().zip(&names) {
         debug_assert_eq!(
             path.file_name().unwrap().to_str(),
             Some(ks.file_name(timestamp).as_str())
         );
-        write_secret_file(path, ks.to_json().as_bytes())?;
+        write_new(path, ks.to_json().as_bytes(), true)?;
     }
     tracing::info!(dir = %args.out_dir.display(), count = keystores.len(), "keystores written");
     Ok(())
@@ -306,12 +352,12 @@ fn encrypt_keystores(
     })
 }
 
-fn voluntary_exit(args: &VoluntaryExitArgs) -> Result<(), CmdError> {
+fn voluntary_exit(args: &VoluntaryExitArgs) -> Result<(), CliError> {
     println!("{}", voluntary_exit_json(args)?);
     Ok(())
 }
 
-fn voluntary_exit_json(args: &VoluntaryExitArgs) -> Result<String, CmdError> {
+fn voluntary_exit_json(args: &VoluntaryExitArgs) -> Result<String, CliError> {
     let network = resolve_network(&args.network)?;
     let seed = load_seed(&args.source, &args.store_password)?;
     let exit = sign_voluntary_exit(
@@ -320,16 +366,20 @@ fn voluntary_exit_json(args: &VoluntaryExitArgs) -> Result<String, CmdError> {
         args.validator_index,
         &network,
     );
-    Ok(serde_json::to_string_pretty(&exit.to_json())?)
+    serde_json::to_string_pretty(&exit.to_json()).map_err(|source| CliError::Json {
+        what: "voluntary exit",
+        source,
+    })
 }
 
-fn resolve_network(arg: &NetworkArg) -> Result<Network, CmdError> {
+fn resolve_network(arg: &NetworkArg) -> Result<Network, CliError> {
     let custom = match &arg.network_file {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let config: keygen::wire::NetworkConfig =
-                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let config: keygen::wire::NetworkConfig = serde_json::from_str(&read_text(path)?)
+                .map_err(|source| CliError::NetworkFile {
+                    path: path.clone(),
+                    source,
+                })?;
             vec![Network::custom(&config)?]
         }
         None => Vec::new(),
@@ -337,75 +387,39 @@ fn resolve_network(arg: &NetworkArg) -> Result<Network, CmdError> {
     Ok(Network::resolve(&arg.network, &custom)?)
 }
 
-fn load_seed(source: &MnemonicSource, password: &StorePasswordForOpen) -> Result<Seed, CmdError> {
+fn load_seed(source: &MnemonicSource, password: &StorePasswordForOpen) -> Result<Seed, CliError> {
     let mnemonic = match (&source.mnemonic_file, &source.store) {
-        (Some(file), _) => Mnemonic::parse(&read_secret_file(file)?)
-            .map_err(|e| format!("{}: {e}", file.display()))?,
-        (None, Some(store)) => {
-            let password = existing_store_password(password.store_password_file.as_deref())?;
-            open_mnemonic_store(store, &password)?
+        (Some(file), _) => {
+            Mnemonic::parse(&read_secret(file)?).map_err(|source| CliError::InvalidMnemonic {
+                path: Some(file.clone()),
+                source,
+            })?
         }
-        (None, None) => return Err("give --mnemonic-file or --store".into()),
+        (None, Some(store)) => {
+            let password =
+                STORE_PASSWORD.resolve(password.store_password_file.as_deref(), false)?;
+            open_mnemonic_store(store, &password).map_err(|source| CliError::OpenStore {
+                path: store.clone(),
+                source,
+            })?
+        }
+        (None, None) => {
+            return Err(CliError::MissingArgument {
+                needed: "--mnemonic-file or --store",
+            });
+        }
     };
     Ok(mnemonic.to_seed(""))
 }
 
-fn refuse_existing(path: &Path) -> Result<(), CmdError> {
-    if path.exists() {
-        return Err(format!(
-            "{} already exists; refusing to overwrite it",
-            path.display()
-        )
-        .into());
-    }
-    Ok(())
-}
-
-fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, CmdError> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Zeroizing::new(text))
-}
-
-/// First line of a password file, without its line ending.
-fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CmdError> {
-    let text = read_secret_file(path)?;
-    let first = text.lines().next().unwrap_or_default();
-    Ok(Zeroizing::new(first.to_owned()))
-}
-
-fn existing_store_password(file: Option<&Path>) -> Result<Zeroizing<String>, CmdError> {
-    if let Some(path) = file {
-        return read_password_file(path);
-    }
-    if let Ok(p) = std::env::var(STORE_PASSWORD_ENV) {
-        return Ok(Zeroizing::new(p));
-    }
-    Ok(Zeroizing::new(rpassword::prompt_password(
-        "Mnemonic store password: ",
-    )?))
-}
-
-fn new_store_password(file: Option<&Path>) -> Result<Zeroizing<String>, CmdError> {
-    let password = if let Some(path) = file {
-        read_password_file(path)?
-    } else if let Ok(p) = std::env::var(STORE_PASSWORD_ENV) {
-        Zeroizing::new(p)
-    } else {
-        if !std::io::stdin().is_terminal() {
-            return Err(format!(
-                "no terminal for a password prompt: give --password-file or set {STORE_PASSWORD_ENV}"
-            )
-            .into());
-        }
-        let first = Zeroizing::new(rpassword::prompt_password("New store password: ")?);
-        let again = Zeroizing::new(rpassword::prompt_password("Repeat the password: ")?);
-        if *first != *again {
-            return Err("the two passwords differ".into());
-        }
-        first
-    };
-    if password.chars().count() < 8 {
-        return Err("the store password must have at least 8 characters".into());
+/// The password of a new mnemonic store, at least [`MIN_STORE_PASSWORD_CHARS`] long.
+fn new_store_password(file: Option<&Path>) -> Result<Zeroizing<String>, CliError> {
+    let password = NEW_STORE_PASSWORD.resolve(file, true)?;
+    if password.chars().count() < MIN_STORE_PASSWORD_CHARS {
+        return Err(CliError::PasswordTooShort {
+            what: NEW_STORE_PASSWORD.what,
+            min: MIN_STORE_PASSWORD_CHARS,
+        });
     }
     Ok(password)
 }
@@ -413,6 +427,7 @@ fn new_store_password(file: Option<&Path>) -> Result<Zeroizing<String>, CmdError
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+    use keygen::KeygenError;
 
     use super::*;
 
@@ -424,8 +439,9 @@ mod tests {
         command: KeysCommand,
     }
 
-    fn keys(args: &[&str]) -> Result<(), CmdError> {
-        let cli = Cli::try_parse_from(std::iter::once("keys").chain(args.iter().copied()))?;
+    fn keys(args: &[&str]) -> Result<(), CliError> {
+        let cli = Cli::try_parse_from(std::iter::once("keys").chain(args.iter().copied()))
+            .expect("the test's arguments parse");
         run(&KeysArgs {
             command: cli.command,
         })
@@ -496,7 +512,7 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(f.path("deposit_data.json")).unwrap())
                 .unwrap();
         assert_eq!(out.len(), 2);
-        // ethstaker-deposit 1.3.1 reference (shared spec §9.2).
+        // ethstaker-deposit 1.3.1 reference output (PyPI, `Credential.deposit_datum_dict`).
         assert_eq!(
             out[0].deposit_data_root,
             "2bf5e19730af00ba7252ad9928e1fe8a9ae7f598bd3f1ad96ea094663f40c946"
@@ -523,14 +539,22 @@ mod tests {
         };
         let run_args = |v: Vec<String>| keys(&v.iter().map(String::as_str).collect::<Vec<_>>());
         let err = run_args(base("0x1234", "mainnet", "a.json")).unwrap_err();
-        assert!(err.to_string().contains("0x1234"), "{err}");
+        assert!(
+            matches!(&err, CliError::Keygen(KeygenError::InvalidAddress { input, .. })
+                if input == "0x1234"),
+            "{err:?}"
+        );
         let err = run_args(base(
             "0x1111111111111111111111111111111111111111",
             "goerli",
             "b.json",
         ))
         .unwrap_err();
-        assert!(err.to_string().contains("goerli"), "{err}");
+        assert!(
+            matches!(&err, CliError::Keygen(KeygenError::UnknownNetwork { name, .. })
+                if name == "goerli"),
+            "{err:?}"
+        );
         let mut v = base(
             "0x1111111111111111111111111111111111111111",
             "hoodi",
@@ -538,7 +562,26 @@ mod tests {
         );
         v.extend(["--amount-gwei".to_owned(), "5".to_owned()]);
         let err = run_args(v).unwrap_err();
-        assert!(err.to_string().contains("5 gwei"), "{err}");
+        assert!(
+            matches!(
+                err,
+                CliError::Keygen(KeygenError::DepositAmount { amount_gwei: 5, .. })
+            ),
+            "{err:?}"
+        );
+        // A custom network file that is not JSON names the file.
+        std::fs::write(f.path("net.json"), "not json").unwrap();
+        let mut v = base(
+            "0x1111111111111111111111111111111111111111",
+            "devnet",
+            "d.json",
+        );
+        v.extend(["--network-file".to_owned(), f.path("net.json")]);
+        let err = run_args(v).unwrap_err();
+        assert!(
+            matches!(&err, CliError::NetworkFile { path, .. } if path.ends_with("net.json")),
+            "{err:?}"
+        );
         // Wrong store password.
         keys(&[
             "import-mnemonic",
@@ -562,7 +605,11 @@ mod tests {
             &f.path("ks-pw"),
         ])
         .unwrap_err();
-        assert!(err.to_string().contains("wrong password"), "{err}");
+        assert!(
+            matches!(&err, CliError::OpenStore { path, source: KeygenError::WrongPassword }
+                if path.ends_with("store.json")),
+            "{err:?}"
+        );
         // A bad mnemonic file names the file.
         std::fs::write(f.path("bad.txt"), ABOUT.replace("about", "abandon")).unwrap();
         let err = keys(&[
@@ -575,8 +622,64 @@ mod tests {
             &f.path("ks-pw"),
         ])
         .unwrap_err();
-        assert!(err.to_string().contains("bad.txt") && err.to_string().contains("checksum"));
-        for name in ["a.json", "b.json", "c.json", "keys"] {
+        assert!(
+            matches!(
+                &err,
+                CliError::InvalidMnemonic {
+                    path: Some(path),
+                    source: KeygenError::MnemonicChecksum,
+                } if path.ends_with("bad.txt")
+            ),
+            "{err:?}"
+        );
+        // Key indices past 2^32 - 1.
+        let err = keys(&[
+            "export-keystores",
+            "--mnemonic-file",
+            &f.path("mnemonic.txt"),
+            "--start-index",
+            "4294967295",
+            "--count",
+            "2",
+            "--out-dir",
+            &f.path("keys"),
+            "--password-file",
+            &f.path("ks-pw"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CliError::IndexOverflow {
+                    start_flag: "--start-index",
+                    start: u32::MAX,
+                    count: 2
+                }
+            ),
+            "{err:?}"
+        );
+        // An empty keystore password.
+        std::fs::write(f.path("empty-pw"), "\n").unwrap();
+        let err = keys(&[
+            "export-keystores",
+            "--mnemonic-file",
+            &f.path("mnemonic.txt"),
+            "--out-dir",
+            &f.path("keys"),
+            "--password-file",
+            &f.path("empty-pw"),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CliError::EmptyPassword {
+                    what: "keystore password"
+                }
+            ),
+            "{err:?}"
+        );
+        for name in ["a.json", "b.json", "c.json", "d.json", "keys"] {
             assert!(!f.dir.path().join(name).exists(), "{name} was written");
         }
         // Never overwrites.
@@ -590,7 +693,10 @@ mod tests {
             &f.path("store-pw"),
         ])
         .unwrap_err();
-        assert!(err.to_string().contains("already exists"), "{err}");
+        assert!(
+            matches!(&err, CliError::FileExists { path } if path.ends_with("store.json")),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -627,6 +733,12 @@ mod tests {
             let ts = &name[prefix.len()..name.len() - 5];
             assert!(ts.parse::<u64>().is_ok(), "{name}");
             let path = f.dir.path().join("keys").join(name);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "{name}");
+            }
             let ks = keygen::read_keystore(&path).unwrap();
             assert_eq!(ks.kdf(), Kdf::DEFAULT);
             assert_eq!(ks.path(), format!("m/12381/3600/{index}/0/0"));
@@ -704,7 +816,16 @@ mod tests {
             &f.path("short"),
         ])
         .unwrap_err();
-        assert!(err.to_string().contains("at least 8"), "{err}");
+        assert!(
+            matches!(
+                err,
+                CliError::PasswordTooShort {
+                    what: "mnemonic store password",
+                    min: 8
+                }
+            ),
+            "{err:?}"
+        );
         assert!(!f.dir.path().join("s.json").exists());
     }
 }

@@ -1,19 +1,16 @@
 //! `stafi-router keyshares …`: build SSV keyshares from validator keys, and verify keyshares
 //! files from any source (this tool, ssv-keys, the SSV web app, ssv-dkg).
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use keyshare::{
-    Address, KeysharesBuilder, KeysharesFile, Operator, OperatorPrivateKey, ValidatorSecret,
-    Verifier,
+    KeysharesBuilder, KeysharesFile, Operator, OperatorPrivateKey, ValidatorSecret, Verifier,
 };
-use zeroize::Zeroizing;
 
-use super::CmdError;
+use crate::error::CliError;
+use crate::io::{ensure_absent, parse_address, read_password_file, read_text, to_hex, write_new};
 
 #[derive(Debug, Args)]
 pub struct KeysharesArgs {
@@ -92,69 +89,76 @@ struct VerifyArgs {
     operator_keys_password_file: Option<PathBuf>,
 }
 
-pub fn run(args: &KeysharesArgs) -> Result<(), CmdError> {
+/// Runs a `keyshares` subcommand.
+pub fn run(args: &KeysharesArgs) -> Result<(), CliError> {
     match &args.command {
         KeysharesCommand::Split(args) => split(args),
         KeysharesCommand::Verify(args) => verify(args),
     }
 }
 
-fn read(path: &Path) -> Result<String, CmdError> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
-}
-
-/// The first line of a password file, without its line ending.
-fn read_password(path: &Path) -> Result<Zeroizing<String>, CmdError> {
-    let text = Zeroizing::new(read(path)?);
-    let line = text.lines().next().unwrap_or_default();
-    Ok(Zeroizing::new(line.to_owned()))
-}
-
-fn parse_owner(text: &str) -> Result<Address, CmdError> {
-    text.parse()
-        .map_err(|_| format!("owner {text:?} is not a 20-byte hex address").into())
-}
-
-fn validator_secrets(args: &SplitArgs) -> Result<Vec<ValidatorSecret>, CmdError> {
-    let password = read_password(&args.password_file)?;
+fn validator_secrets(args: &SplitArgs) -> Result<Vec<ValidatorSecret>, CliError> {
+    let password = read_password_file(&args.password_file)?;
     let to_secret = |key: &keygen::SecretKey| ValidatorSecret::from_bytes(&key.to_bytes());
     if let Some(store) = &args.source.store {
-        let first = args.index.ok_or("--store needs --index")?;
+        let first = args.index.ok_or(CliError::MissingArgument {
+            needed: "--index with --store",
+        })?;
+        let overflow = CliError::IndexOverflow {
+            start_flag: "--index",
+            start: first,
+            count: args.count,
+        };
         let last = first
             .checked_add(args.count.saturating_sub(1))
-            .ok_or("--index + --count overflows")?;
-        let mnemonic = keygen::open_mnemonic_store(store, &password)?;
+            .ok_or(overflow)?;
+        let mnemonic = keygen::open_mnemonic_store(store, &password).map_err(|source| {
+            CliError::OpenStore {
+                path: store.clone(),
+                source,
+            }
+        })?;
         return (first..=last)
-            .map(|i| to_secret(&mnemonic.signing_key(i)).map_err(Into::into))
+            .map(|i| Ok(to_secret(&mnemonic.signing_key(i))?))
             .collect();
     }
     args.source
         .keystore
         .iter()
         .map(|path| {
-            let key = keygen::open_keystore(path, &password)?;
+            let key = keygen::open_keystore(path, &password).map_err(|source| {
+                CliError::OpenKeystore {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
             Ok(to_secret(&key)?)
         })
         .collect()
 }
 
-fn split(args: &SplitArgs) -> Result<(), CmdError> {
-    let operators = Operator::list_from_json(&read(&args.operators)?)
-        .map_err(|e| format!("{}: {e}", args.operators.display()))?;
-    let owner = parse_owner(&args.owner)?;
+fn split(args: &SplitArgs) -> Result<(), CliError> {
+    let operators_file = |source| CliError::OperatorsFile {
+        path: args.operators.clone(),
+        source: Box::new(source),
+    };
+    let operators =
+        Operator::list_from_json(&read_text(&args.operators)?).map_err(operators_file)?;
+    let owner = parse_address(&args.owner)?;
     let threads = args
         .threads
         .or_else(|| std::thread::available_parallelism().ok())
         .unwrap_or(NonZeroUsize::MIN);
-    let builder = KeysharesBuilder::new(operators, owner)?
+    let builder = KeysharesBuilder::new(operators, owner)
+        .map_err(operators_file)?
         .nonce(args.nonce)
         .threads(threads);
-    if args.out.exists() {
-        return Err(format!("{} already exists; not overwriting", args.out.display()).into());
-    }
+    ensure_absent(&args.out)?;
     let secrets = validator_secrets(args)?;
     let file = builder.build(&secrets)?;
-    write_new(&args.out, file.to_json().as_bytes())?;
+    let mut json = file.to_json();
+    json.push('\n');
+    write_new(&args.out, json.as_bytes(), false)?;
     let last = file.items.last().map_or(args.nonce, |i| i.owner_nonce);
     println!(
         "wrote {} validator(s) for operators {:?}, owner {}, nonces {}..={} to {}",
@@ -168,43 +172,17 @@ fn split(args: &SplitArgs) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// Creates `path` (which must not exist) and writes `contents`; removes it if writing fails.
-fn write_new(path: &Path, contents: &[u8]) -> Result<(), CmdError> {
-    let io = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io)?;
-    let written = file
-        .write_all(contents)
-        .and_then(|()| file.write_all(b"\n"))
-        .and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        drop(file);
-        let _ = std::fs::remove_file(path);
-        return Err(io(e).into());
-    }
-    Ok(())
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::from("0x"), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 fn load_operator_keys(
     dir: &Path,
     default_password: Option<&Path>,
-) -> Result<Vec<(u64, OperatorPrivateKey)>, CmdError> {
+) -> Result<Vec<(u64, OperatorPrivateKey)>, CliError> {
+    let read_dir_error = |source| CliError::ReadDir {
+        path: dir.to_owned(),
+        source,
+    };
     let mut keys = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
+    for entry in std::fs::read_dir(dir).map_err(read_dir_error)? {
+        let path = entry.map_err(read_dir_error)?.path();
         let (Some(stem), Some(ext)) = (
             path.file_stem().and_then(|s| s.to_str()),
             path.extension().and_then(|s| s.to_str()),
@@ -215,39 +193,43 @@ fn load_operator_keys(
             continue;
         };
         let key = match ext {
-            "pem" => OperatorPrivateKey::from_pem(&read(&path)?),
+            "pem" => OperatorPrivateKey::from_pem(&read_text(&path)?),
             "json" => {
                 let own = path.with_extension("password");
                 let password_path = if own.is_file() {
                     own
                 } else {
                     default_password
-                        .ok_or_else(|| {
-                            format!(
-                                "{} needs {} or --operator-keys-password-file",
-                                path.display(),
-                                own.display()
-                            )
+                        .ok_or_else(|| CliError::OperatorKeyPassword {
+                            key: path.clone(),
+                            password: own,
                         })?
                         .to_owned()
                 };
-                let password = read_password(&password_path)?;
-                OperatorPrivateKey::from_encrypted_json(&read(&path)?, &password)
+                let password = read_password_file(&password_path)?;
+                OperatorPrivateKey::from_encrypted_json(&read_text(&path)?, &password)
             }
             _ => continue,
         }
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|source| CliError::OperatorKey {
+            path: path.clone(),
+            source: Box::new(source),
+        })?;
         keys.push((id, key));
     }
     Ok(keys)
 }
 
-fn verify(args: &VerifyArgs) -> Result<(), CmdError> {
-    let file = KeysharesFile::from_json(&read(&args.file)?)
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+fn verify(args: &VerifyArgs) -> Result<(), CliError> {
+    let file = KeysharesFile::from_json(&read_text(&args.file)?).map_err(|source| {
+        CliError::KeysharesFile {
+            path: args.file.clone(),
+            source: Box::new(source),
+        }
+    })?;
     let mut verifier = Verifier::new();
     if let Some(owner) = &args.owner {
-        verifier = verifier.owner(parse_owner(owner)?);
+        verifier = verifier.owner(parse_address(owner)?);
     }
     if let Some(nonce) = args.nonce {
         verifier = verifier.nonce(nonce);
@@ -289,7 +271,11 @@ fn verify(args: &VerifyArgs) -> Result<(), CmdError> {
         file.version
     );
     if failed > 0 {
-        return Err(format!("{failed} validator(s) failed verification").into());
+        return Err(CliError::VerificationFailed {
+            path: args.file.clone(),
+            failed,
+            total: verdicts.len(),
+        });
     }
     Ok(())
 }
@@ -297,7 +283,8 @@ fn verify(args: &VerifyArgs) -> Result<(), CmdError> {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
-    use keygen::{Kdf, Keystore, Mnemonic, MnemonicStore};
+    use keygen::{Kdf, KeygenError, Keystore, Mnemonic, MnemonicStore};
+    use keyshare::{CommitteeError, KeyshareError};
 
     use super::*;
 
@@ -310,9 +297,9 @@ mod tests {
         command: KeysharesCommand,
     }
 
-    fn run_cli(args: &[&str]) -> Result<(), CmdError> {
-        let cli =
-            TestCli::try_parse_from(std::iter::once("keyshares").chain(args.iter().copied()))?;
+    fn run_cli(args: &[&str]) -> Result<(), CliError> {
+        let cli = TestCli::try_parse_from(std::iter::once("keyshares").chain(args.iter().copied()))
+            .expect("the test's arguments parse");
         run(&KeysharesArgs {
             command: cli.command,
         })
@@ -399,7 +386,31 @@ mod tests {
         ])
         .unwrap();
         let err = run_cli(&["verify", s(&out), "--nonce", "4"]).unwrap_err();
-        assert!(err.to_string().contains("2 validator(s) failed"), "{err}");
+        assert!(
+            matches!(&err, CliError::VerificationFailed { path, failed: 2, total: 2 }
+                if *path == out),
+            "{err:?}"
+        );
+        let err = run_cli(&["verify", s(&out), "--owner", "0x81592c"]).unwrap_err();
+        assert!(
+            matches!(&err, CliError::InvalidAddress { input, source: None } if input == "0x81592c"),
+            "{err:?}"
+        );
+        // An encrypted operator key needs a password file.
+        std::fs::write(keys.join("7.json"), "{}").unwrap();
+        let err = run_cli(&["verify", s(&out), "--operator-keys", s(&keys)]).unwrap_err();
+        assert!(
+            matches!(&err, CliError::OperatorKeyPassword { key, password }
+                if *key == keys.join("7.json") && *password == keys.join("7.password")),
+            "{err:?}"
+        );
+        // A file that is not a keyshares file is named.
+        let err = run_cli(&["verify", s(&d.join("pw"))]).unwrap_err();
+        assert!(
+            matches!(&err, CliError::KeysharesFile { path, source }
+                if *path == d.join("pw") && matches!(**source, KeyshareError::Json(_))),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -441,7 +452,7 @@ mod tests {
         let out = d.join("keyshares.json");
         // Unsorted operator ids.
         let mut ops: Vec<serde_json::Value> =
-            serde_json::from_str(&read(&fixtures().join("operators.json")).unwrap()).unwrap();
+            serde_json::from_str(&read_text(&fixtures().join("operators.json")).unwrap()).unwrap();
         ops.swap(0, 1);
         let unsorted = d.join("unsorted.json");
         std::fs::write(&unsorted, serde_json::to_string(&ops).unwrap()).unwrap();
@@ -465,15 +476,38 @@ mod tests {
             ])
         };
         let err = base(&unsorted, &d.join("pw")).unwrap_err();
-        assert!(err.to_string().contains("sorted ascending"), "{err}");
+        assert!(
+            matches!(&err, CliError::OperatorsFile { path, source }
+            if *path == unsorted
+                && matches!(
+                    **source,
+                    KeyshareError::Committee(CommitteeError::Unsorted { .. })
+                )),
+            "{err:?}"
+        );
         assert!(!out.exists());
         // Wrong store password.
         std::fs::write(d.join("bad-pw"), "wrong\n").unwrap();
-        assert!(base(&fixtures().join("operators.json"), &d.join("bad-pw")).is_err());
+        let err = base(&fixtures().join("operators.json"), &d.join("bad-pw")).unwrap_err();
+        assert!(
+            matches!(&err, CliError::OpenStore { path, source: KeygenError::WrongPassword }
+                if *path == d.join("store.json")),
+            "{err:?}"
+        );
         assert!(!out.exists());
+        // A missing password file is named.
+        let err = base(&fixtures().join("operators.json"), &d.join("no-pw")).unwrap_err();
+        assert!(
+            matches!(&err, CliError::ReadFile { path, .. } if *path == d.join("no-pw")),
+            "{err:?}"
+        );
         // An existing file is never overwritten.
         std::fs::write(&out, "keep me").unwrap();
-        assert!(base(&fixtures().join("operators.json"), &d.join("pw")).is_err());
+        let err = base(&fixtures().join("operators.json"), &d.join("pw")).unwrap_err();
+        assert!(
+            matches!(&err, CliError::FileExists { path } if *path == out),
+            "{err:?}"
+        );
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
     }
 }

@@ -1,9 +1,10 @@
-//! One module per subcommand group. Each exposes its clap `Args` and a `run` function.
+//! One module per subcommand group. Each exposes its clap `Args` and a `run` function that
+//! returns a [`CliError`](crate::error::CliError).
 
+pub mod config;
 pub mod keys;
 pub mod keyshares;
 pub mod networks;
+pub mod node;
 pub mod operators;
-
-/// The error every subcommand returns: the binary prints it with its causes and exits non-zero.
-pub type CmdError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub mod status;

@@ -1,7 +1,10 @@
+//! `stafi-router networks`: the built-in networks and their parameters.
+
 use clap::Args;
 use keygen::Network;
 
-use super::CmdError;
+use crate::error::CliError;
+use crate::io::to_hex;
 
 #[derive(Debug, Args)]
 pub struct NetworksArgs {
@@ -10,7 +13,8 @@ pub struct NetworksArgs {
     json: bool,
 }
 
-pub fn run(args: &NetworksArgs) -> Result<(), CmdError> {
+/// Prints the built-in networks as a table, or as JSON with `--json`.
+pub fn run(args: &NetworksArgs) -> Result<(), CliError> {
     let networks = Network::known_names()
         .map(Network::by_name)
         .collect::<Result<Vec<_>, _>>()?;
@@ -21,13 +25,17 @@ pub fn run(args: &NetworksArgs) -> Result<(), CmdError> {
                 serde_json::json!({
                     "name": n.name,
                     "chain_id": n.chain_id,
-                    "genesis_fork_version": hex(&n.genesis_fork_version),
-                    "capella_fork_version": hex(&n.capella_fork_version),
-                    "genesis_validators_root": hex(&n.genesis_validators_root),
+                    "genesis_fork_version": to_hex(&n.genesis_fork_version),
+                    "capella_fork_version": to_hex(&n.capella_fork_version),
+                    "genesis_validators_root": to_hex(&n.genesis_validators_root),
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        let json = serde_json::to_string_pretty(&rows).map_err(|source| CliError::Json {
+            what: "network table",
+            source,
+        })?;
+        println!("{json}");
     } else {
         println!(
             "{:<10} {:>10}  {:<10}  {:<10}",
@@ -38,18 +46,10 @@ pub fn run(args: &NetworksArgs) -> Result<(), CmdError> {
                 "{:<10} {:>10}  {:<10}  {:<10}",
                 n.name,
                 n.chain_id,
-                hex(&n.genesis_fork_version),
-                hex(&n.capella_fork_version)
+                to_hex(&n.genesis_fork_version),
+                to_hex(&n.capella_fork_version)
             );
         }
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::from("0x"), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }

@@ -9,7 +9,8 @@ use operator_selection::{
 };
 use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork, wire};
 
-use super::CmdError;
+use crate::error::CliError;
+use crate::io::{parse_address, read_text};
 
 const POLICY_HELP: &str = "\
 Policy defaults (used when --policy is not given; a policy file overrides only the keys it sets):
@@ -51,7 +52,7 @@ struct SelectArgs {
     #[arg(long)]
     size: Option<usize>,
     /// Our cluster owner: private operators must whitelist it; its clusters can be reused.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_address)]
     owner: Option<Address>,
     /// `validatorsPerOperatorLimit` of the SSV contract (3000 on mainnet and hoodi, DIP-37).
     #[arg(long, default_value_t = operator_selection::DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT)]
@@ -72,19 +73,21 @@ enum Preset {
     StafiGo,
 }
 
-pub fn run(args: &OperatorsArgs) -> Result<(), CmdError> {
+/// Runs an `operators` subcommand.
+pub fn run(args: &OperatorsArgs) -> Result<(), CliError> {
     match &args.command {
         OperatorsCommand::Select(select_args) => run_select(select_args),
     }
 }
 
-fn run_select(args: &SelectArgs) -> Result<(), CmdError> {
+fn run_select(args: &SelectArgs) -> Result<(), CliError> {
     let network: SsvNetwork = args.network.parse()?;
     let mut policy = match &args.policy {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read policy file {}: {e}", path.display()))?;
-            Policy::from_toml(&text)?
+            Policy::from_toml(&read_text(path)?).map_err(|source| CliError::PolicyFile {
+                path: path.clone(),
+                source,
+            })?
         }
         None => Policy::default(),
     };
@@ -100,7 +103,8 @@ fn run_select(args: &SelectArgs) -> Result<(), CmdError> {
     let client = builder.build()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(CliError::Runtime)?;
     let (operators, clusters) = runtime.block_on(async {
         let operators = client
             .all_operators(&OperatorsQuery::new().per_page(100).ordering("id:asc"))
@@ -131,7 +135,11 @@ fn run_select(args: &SelectArgs) -> Result<(), CmdError> {
         Preset::StafiGo => select_stafi_go(&input, policy.committee_size)?,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&selection)?);
+        let json = serde_json::to_string_pretty(&selection).map_err(|source| CliError::Json {
+            what: "selection",
+            source,
+        })?;
+        println!("{json}");
     } else {
         print!("{}", render(&selection, &input));
     }

@@ -1,0 +1,198 @@
+//! A beacon-node REST client (ethereum/beacon-APIs): genesis, spec, sync status, the head slot,
+//! validators by pubkey or index (GET for up to 64 ids, POST beyond), voluntary exits. Several
+//! URLs are tried in order.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::RouterError;
+
+/// `GET /eth/v1/beacon/genesis`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Genesis {
+    #[serde(deserialize_with = "num")]
+    pub genesis_time: u64,
+    pub genesis_validators_root: String,
+    pub genesis_fork_version: String,
+}
+
+/// `GET /eth/v1/node/syncing`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SyncStatus {
+    #[serde(deserialize_with = "num")]
+    pub head_slot: u64,
+    #[serde(deserialize_with = "num")]
+    pub sync_distance: u64,
+    pub is_syncing: bool,
+    #[serde(default)]
+    pub is_optimistic: bool,
+    #[serde(default)]
+    pub el_offline: bool,
+}
+
+/// One item of `/eth/v1/beacon/states/{state}/validators`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BeaconValidator {
+    #[serde(deserialize_with = "num")]
+    pub index: u64,
+    #[serde(deserialize_with = "num")]
+    pub balance: u64,
+    /// `pending_initialized`, `active_ongoing`, `exited_unslashed`, `withdrawal_done`, …
+    pub status: String,
+    pub validator: BeaconValidatorData,
+}
+
+/// The `validator` object of a [`BeaconValidator`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BeaconValidatorData {
+    pub pubkey: String,
+    pub withdrawal_credentials: String,
+    #[serde(deserialize_with = "num")]
+    pub effective_balance: u64,
+    pub slashed: bool,
+    #[serde(deserialize_with = "num")]
+    pub activation_epoch: u64,
+    #[serde(deserialize_with = "num")]
+    pub exit_epoch: u64,
+}
+
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+fn num<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        S(String),
+        U(u64),
+    }
+    match N::deserialize(d)? {
+        N::S(s) => s.parse().map_err(serde::de::Error::custom),
+        N::U(u) => Ok(u),
+    }
+}
+
+/// The GET form takes at most this many ids (beacon-APIs; 414 beyond).
+pub const MAX_GET_IDS: usize = 64;
+
+/// A beacon-node client over one or more URLs.
+#[derive(Debug, Clone)]
+pub struct Beacon {
+    urls: Vec<String>,
+    http: reqwest::Client,
+}
+
+impl Beacon {
+    pub fn new(urls: &[String], timeout: Duration) -> Result<Self, RouterError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| RouterError::Beacon {
+                url: urls.join(", "),
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            urls: urls.to_vec(),
+            http,
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, RouterError> {
+        self.request(path, None).await
+    }
+
+    async fn request<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, RouterError> {
+        let mut last = None;
+        for base in &self.urls {
+            let url = format!("{}{path}", base.trim_end_matches('/'));
+            let req = match body {
+                Some(b) => self.http.post(&url).json(b),
+                None => self.http.get(&url),
+            };
+            match req.send().await {
+                Ok(resp) if resp.status().is_success() => {
+                    let text = resp.text().await.map_err(|e| RouterError::Beacon {
+                        url: url.clone(),
+                        message: e.to_string(),
+                    })?;
+                    return serde_json::from_str::<Data<T>>(&text)
+                        .map(|d| d.data)
+                        .map_err(|e| RouterError::BeaconDecode {
+                            url,
+                            message: e.to_string(),
+                        });
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let text = resp.text().await.unwrap_or_default();
+                    last = Some(RouterError::Beacon {
+                        url,
+                        message: format!(
+                            "{status}: {}",
+                            text.chars().take(300).collect::<String>()
+                        ),
+                    });
+                }
+                Err(e) => {
+                    last = Some(RouterError::Beacon {
+                        url,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| RouterError::Beacon {
+            url: String::new(),
+            message: "no beacon URL configured".into(),
+        }))
+    }
+
+    pub async fn genesis(&self) -> Result<Genesis, RouterError> {
+        self.get("/eth/v1/beacon/genesis").await
+    }
+
+    /// `/eth/v1/config/spec` as strings.
+    pub async fn spec(&self) -> Result<BTreeMap<String, serde_json::Value>, RouterError> {
+        self.get("/eth/v1/config/spec").await
+    }
+
+    pub async fn syncing(&self) -> Result<SyncStatus, RouterError> {
+        self.get("/eth/v1/node/syncing").await
+    }
+
+    /// Validators of the head state by pubkey (`0x…`) or index; unknown ones are left out.
+    pub async fn validators(&self, ids: &[String]) -> Result<Vec<BeaconValidator>, RouterError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        if ids.len() <= MAX_GET_IDS {
+            return self
+                .get(&format!(
+                    "/eth/v1/beacon/states/head/validators?id={}",
+                    ids.join(",")
+                ))
+                .await;
+        }
+        let mut out = Vec::new();
+        for chunk in ids.chunks(1_000) {
+            let body = serde_json::json!({ "ids": chunk });
+            out.extend(
+                self.request::<Vec<BeaconValidator>>(
+                    "/eth/v1/beacon/states/head/validators",
+                    Some(&body),
+                )
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,155 @@
+//! Execution-layer access: several JSON-RPC endpoints tried in order (failover), each checked to
+//! be on the configured chain; the SSV indexer reads through the same endpoints.
+
+use std::future::Future;
+use std::time::Duration;
+
+use alloy::primitives::B256;
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::{Filter, Log};
+use ssv_sync::{ChainSource, RpcSource, SourceError};
+
+use crate::error::RouterError;
+
+/// One endpoint.
+#[derive(Debug)]
+struct Endpoint {
+    url: String,
+    source: RpcSource<DynProvider>,
+}
+
+/// The execution endpoints, in failover order.
+#[derive(Debug)]
+pub struct Chain {
+    endpoints: Vec<Endpoint>,
+    chain_id: u64,
+}
+
+impl Chain {
+    /// Connects to `urls` (no request is made yet).
+    pub fn connect(urls: &[String], chain_id: u64, timeout: Duration) -> Result<Self, RouterError> {
+        let mut endpoints = Vec::with_capacity(urls.len());
+        for url in urls {
+            let parsed = reqwest::Url::parse(url).map_err(|e| RouterError::ConfigInvalid {
+                key: "execution.rpc_urls".into(),
+                reason: format!("{url:?}: {e}"),
+            })?;
+            let client = reqwest::Client::builder()
+                .timeout(timeout)
+                .build()
+                .map_err(|e| RouterError::Rpc {
+                    method: "connect".into(),
+                    message: e.to_string(),
+                })?;
+            let provider = ProviderBuilder::new()
+                .connect_reqwest(client, parsed)
+                .erased();
+            endpoints.push(Endpoint {
+                url: url.clone(),
+                source: RpcSource::new(provider),
+            });
+        }
+        Ok(Self {
+            endpoints,
+            chain_id,
+        })
+    }
+
+    /// Checks that every endpoint that answers is on the configured chain; an endpoint on
+    /// another chain is an error naming it (it would feed us another chain's state).
+    pub async fn check_chain_ids(&self) -> Result<(), RouterError> {
+        let mut last = None;
+        let mut answered = false;
+        for e in &self.endpoints {
+            match e.source.provider().get_chain_id().await {
+                Ok(found) if found != self.chain_id => {
+                    return Err(RouterError::WrongChain {
+                        url: e.url.clone(),
+                        found,
+                        expected: self.chain_id,
+                    });
+                }
+                Ok(_) => answered = true,
+                Err(err) => last = Some(err.to_string()),
+            }
+        }
+        if answered {
+            Ok(())
+        } else {
+            Err(RouterError::Rpc {
+                method: "eth_chainId".into(),
+                message: last.unwrap_or_else(|| "no endpoint configured".into()),
+            })
+        }
+    }
+
+    /// The first endpoint's provider, for contract calls (`Chain::read` adds failover).
+    pub fn provider(&self) -> DynProvider {
+        self.endpoints[0].source.provider().clone()
+    }
+
+    /// Total requests the indexer made through every endpoint.
+    pub fn indexer_requests(&self) -> u64 {
+        self.endpoints
+            .iter()
+            .map(|e| e.source.counts().total())
+            .sum()
+    }
+
+    /// Runs a read on each endpoint in order until one succeeds.
+    pub async fn read<T, E, F, Fut>(&self, method: &str, f: F) -> Result<T, RouterError>
+    where
+        F: Fn(DynProvider) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: std::fmt::Display,
+    {
+        let mut last = String::new();
+        for e in &self.endpoints {
+            match f(e.source.provider().clone()).await {
+                Ok(v) => return Ok(v),
+                Err(err) => {
+                    tracing::warn!(endpoint = %e.url, method, error = %err, "execution endpoint failed; trying the next");
+                    last = err.to_string();
+                }
+            }
+        }
+        Err(RouterError::Rpc {
+            method: method.to_owned(),
+            message: last,
+        })
+    }
+}
+
+/// Tries `$call` on each endpoint's source in order; a refused range is the node's policy, not an
+/// outage, so it is returned at once (the indexer shrinks its window) instead of failing over.
+macro_rules! failover {
+    ($self:ident, |$s:ident| $call:expr) => {{
+        let mut last = SourceError::Other("no execution endpoint".into());
+        for e in &$self.endpoints {
+            let $s = &e.source;
+            match $call.await {
+                Ok(v) => return Ok(v),
+                Err(SourceError::RangeTooLarge(m)) => return Err(SourceError::RangeTooLarge(m)),
+                Err(other) => {
+                    tracing::warn!(endpoint = %e.url, error = %other, "execution endpoint failed; trying the next");
+                    last = other;
+                }
+            }
+        }
+        Err(last)
+    }};
+}
+
+impl ChainSource for Chain {
+    async fn head(&self) -> Result<u64, SourceError> {
+        failover!(self, |s| s.head())
+    }
+
+    async fn block_hash(&self, number: u64) -> Result<Option<B256>, SourceError> {
+        failover!(self, |s| s.block_hash(number))
+    }
+
+    async fn logs(&self, filter: &Filter) -> Result<Vec<Log>, SourceError> {
+        failover!(self, |s| s.logs(filter))
+    }
+}

@@ -1,0 +1,160 @@
+//! The router's view of the world, opened once: configuration, execution endpoints, StaFi's
+//! contracts, the beacon node, the store and the SSV index restored from it.
+
+use std::time::Duration;
+
+use alloy::primitives::Address;
+use cluster_accounting::LiquidationParams;
+use ssv_sync::{Index, IndexConfig, Progress, SyncConfig, SyncReport, Syncer, WindowConfig};
+use stafi_contracts::ssv_network_views::SSVNetworkViews;
+
+use crate::beacon::Beacon;
+use crate::chain::Chain;
+use crate::config::Settings;
+use crate::error::RouterError;
+use crate::stafi::Stafi;
+use crate::store::{Store, StoreIdentity};
+
+/// The router's accounts, by address (what reading the world needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub super_node: Address,
+    pub ssv_owner: Address,
+}
+
+/// Everything the router reads through.
+#[derive(Debug)]
+pub struct Node {
+    pub settings: Settings,
+    pub identity: Identity,
+    pub chain: Chain,
+    pub beacon: Beacon,
+    pub stafi: Stafi,
+    pub store: Store,
+    pub index: Index,
+    pub syncer: Syncer,
+}
+
+impl Node {
+    /// Connects, checks every execution endpoint is on the configured chain, resolves StaFi's
+    /// addresses, opens the store (refusing one made for another chain or accounts) and rebuilds
+    /// the SSV index from the logs it keeps.
+    pub async fn open(settings: Settings, identity: Identity) -> Result<Self, RouterError> {
+        let timeout = Duration::from_secs(settings.config.execution.request_timeout_secs);
+        let chain = Chain::connect(
+            &settings.config.execution.rpc_urls,
+            settings.profile.chain_id(),
+            timeout,
+        )?;
+        chain.check_chain_ids().await?;
+        let beacon = Beacon::new(&settings.config.beacon.urls, timeout)?;
+        let stafi =
+            Stafi::resolve(chain.provider(), settings.config.contracts.stafi_storage).await?;
+        let store = Store::open(
+            &settings.config.data_dir,
+            &StoreIdentity {
+                chain_id: settings.profile.chain_id(),
+                ssv_network: settings.ssv_network,
+                ssv_owner: identity.ssv_owner,
+                super_node: identity.super_node,
+            },
+        )?;
+        let index = Index::from_logs(index_config(&settings, identity), store.ssv_logs()?)?;
+        let sync_config = sync_config(&settings);
+        let syncer = match store.sync_state()? {
+            Some(state) => Syncer::restore(sync_config, state),
+            None => Syncer::new(sync_config),
+        };
+        Ok(Self {
+            settings,
+            identity,
+            chain,
+            beacon,
+            stafi,
+            store,
+            index,
+            syncer,
+        })
+    }
+
+    /// Syncs the SSV index to the head (minus the confirmation depth) and persists what changed.
+    pub async fn sync(
+        &mut self,
+        progress: impl FnMut(Progress),
+    ) -> Result<SyncReport, RouterError> {
+        let report = self
+            .syncer
+            .sync(&self.chain, &mut self.index, progress)
+            .await?;
+        self.store.commit_sync(&report, self.syncer.state())?;
+        Ok(report)
+    }
+
+    /// ETH-cluster liquidation parameters from SSVNetworkViews.
+    pub async fn eth_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
+        let views = SSVNetworkViews::new(self.settings.ssv_network_views, self.chain.provider());
+        let call = |name| {
+            move |e| {
+                RouterError::Contract(stafi_contracts::ContractsError::from_call(name, None, e))
+            }
+        };
+        Ok(LiquidationParams {
+            threshold_period: views
+                .getLiquidationThresholdPeriod()
+                .call()
+                .await
+                .map_err(call("getLiquidationThresholdPeriod"))?,
+            minimum_collateral: views
+                .getMinimumLiquidationCollateral()
+                .call()
+                .await
+                .map_err(call("getMinimumLiquidationCollateral"))?,
+        })
+    }
+
+    /// Legacy SSV-cluster liquidation parameters from SSVNetworkViews.
+    pub async fn ssv_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
+        let views = SSVNetworkViews::new(self.settings.ssv_network_views, self.chain.provider());
+        let call = |name| {
+            move |e| {
+                RouterError::Contract(stafi_contracts::ContractsError::from_call(name, None, e))
+            }
+        };
+        Ok(LiquidationParams {
+            threshold_period: views
+                .getLiquidationThresholdPeriodSSV()
+                .call()
+                .await
+                .map_err(call("getLiquidationThresholdPeriodSSV"))?,
+            minimum_collateral: views
+                .getMinimumLiquidationCollateralSSV()
+                .call()
+                .await
+                .map_err(call("getMinimumLiquidationCollateralSSV"))?,
+        })
+    }
+}
+
+/// The SSV index configuration for these settings.
+pub fn index_config(settings: &Settings, identity: Identity) -> IndexConfig {
+    IndexConfig {
+        owners: vec![identity.ssv_owner],
+        upgrade_block: settings.profile.v2_upgrade_block,
+        legacy_operator_eth_fee: settings.profile.legacy_operator_eth_fee,
+        checkpoint: None,
+    }
+}
+
+/// The SSV sync configuration for these settings.
+pub fn sync_config(settings: &Settings) -> SyncConfig {
+    let e = &settings.config.execution;
+    SyncConfig {
+        confirmations: e.confirmations,
+        window: WindowConfig {
+            initial: e.log_window,
+            max: e.log_window,
+            ..WindowConfig::default()
+        },
+        ..SyncConfig::new(settings.ssv_network, settings.profile.ssv.genesis_block)
+    }
+}

@@ -1,0 +1,257 @@
+//! StaFi's contracts as the router reads them: the pool, the super node's limit and keys, and
+//! which of our validator keys are in use.
+
+use alloy::primitives::{Address, Bytes, U256};
+use alloy::providers::DynProvider;
+use keygen::Seed;
+use stafi_contracts::ContractsError;
+use stafi_contracts::StafiAddresses;
+use stafi_contracts::stafi_network_settings::StafiNetworkSettings;
+use stafi_contracts::stafi_super_node::StafiSuperNode;
+use stafi_contracts::stafi_user_deposit::StafiUserDeposit;
+
+use crate::error::RouterError;
+use crate::store::ValidatorRecord;
+
+/// StafiSuperNode pubkey statuses.
+pub mod status {
+    pub const UNINITIAL: u64 = 0;
+    pub const INITIAL: u64 = 1;
+    pub const MATCH: u64 = 2;
+    pub const STAKING: u64 = 3;
+    pub const UNMATCH: u64 = 4;
+
+    /// The status's name.
+    pub fn name(status: u64) -> &'static str {
+        match status {
+            UNINITIAL => "uninitial",
+            INITIAL => "deposited",
+            MATCH => "match",
+            STAKING => "staked",
+            UNMATCH => "unmatch",
+            _ => "unknown",
+        }
+    }
+}
+
+/// StaFi's contracts, resolved from StafiStorage.
+#[derive(Debug, Clone)]
+pub struct Stafi {
+    pub addresses: StafiAddresses,
+    provider: DynProvider,
+}
+
+fn call_err(call: &'static str) -> impl FnOnce(alloy::contract::Error) -> RouterError {
+    move |e| RouterError::Contract(ContractsError::from_call(call, None, e))
+}
+
+impl Stafi {
+    /// Resolves every StaFi address from StafiStorage.
+    pub async fn resolve(provider: DynProvider, storage: Address) -> Result<Self, RouterError> {
+        let addresses = StafiAddresses::resolve(&provider, storage).await?;
+        Ok(Self {
+            addresses,
+            provider,
+        })
+    }
+
+    fn super_node(&self) -> StafiSuperNode::StafiSuperNodeInstance<DynProvider> {
+        StafiSuperNode::new(self.addresses.super_node, self.provider.clone())
+    }
+
+    /// ETH in the user pool (`StafiUserDeposit.getBalance()`, StafiEther's ledger).
+    pub async fn pool_balance(&self) -> Result<U256, RouterError> {
+        StafiUserDeposit::new(self.addresses.user_deposit, self.provider.clone())
+            .getBalance()
+            .call()
+            .await
+            .map_err(call_err("StafiUserDeposit.getBalance"))
+    }
+
+    /// How many pubkeys a super node may hold.
+    pub async fn pubkey_limit(&self) -> Result<U256, RouterError> {
+        StafiNetworkSettings::new(self.addresses.network_settings, self.provider.clone())
+            .getSuperNodePubkeyLimit()
+            .call()
+            .await
+            .map_err(call_err("StafiNetworkSettings.getSuperNodePubkeyLimit"))
+    }
+
+    /// The withdrawal credentials every StaFi deposit uses.
+    pub async fn withdrawal_credentials(&self) -> Result<Bytes, RouterError> {
+        StafiNetworkSettings::new(self.addresses.network_settings, self.provider.clone())
+            .getWithdrawalCredentials()
+            .call()
+            .await
+            .map_err(call_err("StafiNetworkSettings.getWithdrawalCredentials"))
+    }
+
+    /// Whether super-node deposits are enabled.
+    pub async fn deposits_enabled(&self) -> Result<bool, RouterError> {
+        self.super_node()
+            .getSuperNodeDepositEnabled()
+            .call()
+            .await
+            .map_err(call_err("StafiSuperNode.getSuperNodeDepositEnabled"))
+    }
+
+    /// A pubkey's status on StafiSuperNode.
+    pub async fn pubkey_status(&self, pubkey: &[u8]) -> Result<u64, RouterError> {
+        let s = self
+            .super_node()
+            .getSuperNodePubkeyStatus(Bytes::copy_from_slice(pubkey))
+            .call()
+            .await
+            .map_err(call_err("StafiSuperNode.getSuperNodePubkeyStatus"))?;
+        Ok(u64::try_from(s).unwrap_or(u64::MAX))
+    }
+
+    /// The super node's pubkeys, in deposit order (`getSuperNodePubkeyAt`, read concurrently).
+    pub async fn super_node_pubkeys(&self, node: Address) -> Result<Vec<Bytes>, RouterError> {
+        let sn = self.super_node();
+        let count = sn
+            .getSuperNodePubkeyCount(node)
+            .call()
+            .await
+            .map_err(call_err("StafiSuperNode.getSuperNodePubkeyCount"))?;
+        let count = u64::try_from(count).map_err(|_| RouterError::Overflow {
+            what: "getSuperNodePubkeyCount",
+            value: count,
+        })?;
+        concurrently((0..count).collect(), move |i| {
+            let sn = sn.clone();
+            async move {
+                sn.getSuperNodePubkeyAt(node, U256::from(i))
+                    .call()
+                    .await
+                    .map_err(call_err("StafiSuperNode.getSuperNodePubkeyAt"))
+            }
+        })
+        .await
+    }
+
+    /// Statuses of several pubkeys, read concurrently.
+    pub async fn pubkey_statuses(&self, pubkeys: &[Bytes]) -> Result<Vec<u64>, RouterError> {
+        let sn = self.super_node();
+        concurrently(pubkeys.to_vec(), move |pk| {
+            let sn = sn.clone();
+            async move {
+                let s = sn
+                    .getSuperNodePubkeyStatus(pk)
+                    .call()
+                    .await
+                    .map_err(call_err("StafiSuperNode.getSuperNodePubkeyStatus"))?;
+                Ok(u64::try_from(s).unwrap_or(u64::MAX))
+            }
+        })
+        .await
+    }
+
+    /// Which of the mnemonic's keys are in use, from the chain: the super node's own pubkey list
+    /// matched to derived indices, extended `gap_window` unused indices past the highest used one
+    /// (so an index skipped after a failed deposit is not fatal), with each key's status. Keys
+    /// the store already knows are always included. A listed pubkey the mnemonic does not derive
+    /// within the window is an error (the account holds keys from another source), as is a
+    /// derived key that StaFi knows but our super node does not list.
+    pub async fn recover_keys(
+        &self,
+        seed: &Seed,
+        node: Address,
+        known: &[ValidatorRecord],
+        gap_window: u64,
+    ) -> Result<Vec<ValidatorRecord>, RouterError> {
+        const CHUNK: u64 = 32;
+        const CHUNK_LEN: usize = 32;
+        let listed = self.super_node_pubkeys(node).await?;
+        let mut unmatched: Vec<Bytes> = listed.clone();
+        let known_max = known.iter().map(|r| r.index).max();
+        let mut found = Vec::new();
+        let mut unused_run = 0u64;
+        let mut start = 0u64;
+        'scan: loop {
+            let mut chunk = Vec::with_capacity(CHUNK_LEN);
+            for index in start..start + CHUNK {
+                let key_index =
+                    u32::try_from(index).map_err(|_| RouterError::UnknownSuperNodeKey {
+                        pubkey: format!("{:#x}", unmatched.first().cloned().unwrap_or_default()),
+                        scanned: index,
+                    })?;
+                chunk.push((
+                    index,
+                    Bytes::copy_from_slice(seed.signing_key(key_index).public_key().as_bytes()),
+                ));
+            }
+            let pubkeys: Vec<Bytes> = chunk.iter().map(|(_, pk)| pk.clone()).collect();
+            let statuses = self.pubkey_statuses(&pubkeys).await?;
+            for ((index, pubkey), status) in chunk.into_iter().zip(statuses) {
+                let done = unmatched.is_empty()
+                    && unused_run >= gap_window
+                    && known_max.is_none_or(|m| index > m);
+                if done {
+                    break 'scan;
+                }
+                let listed_here = unmatched.iter().position(|p| *p == pubkey);
+                if let Some(pos) = listed_here {
+                    unmatched.swap_remove(pos);
+                } else if status != status::UNINITIAL {
+                    return Err(RouterError::ForeignKey {
+                        index,
+                        pubkey: format!("{pubkey:#x}"),
+                        status,
+                    });
+                }
+                if listed_here.is_some() || known.iter().any(|r| r.index == index) {
+                    found.push(ValidatorRecord {
+                        index,
+                        pubkey,
+                        stafi_status: status,
+                    });
+                    unused_run = 0;
+                } else {
+                    unused_run += 1;
+                    if !unmatched.is_empty() && unused_run > gap_window.max(listed.len() as u64) {
+                        return Err(RouterError::UnknownSuperNodeKey {
+                            pubkey: format!("{:#x}", unmatched[0]),
+                            scanned: index + 1,
+                        });
+                    }
+                }
+            }
+            start += CHUNK;
+        }
+        Ok(found)
+    }
+}
+
+/// Runs `f` over `items` with up to 32 requests in flight, keeping the order of `items`.
+async fn concurrently<I, T, F, Fut>(items: Vec<I>, f: F) -> Result<Vec<T>, RouterError>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Fn(I) -> Fut,
+    Fut: std::future::Future<Output = Result<T, RouterError>> + Send + 'static,
+{
+    let mut out: Vec<Option<T>> = Vec::with_capacity(items.len());
+    let mut items = items.into_iter().enumerate().peekable();
+    while items.peek().is_some() {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, item) in items.by_ref().take(32) {
+            let fut = f(item);
+            set.spawn(async move { (i, fut.await) });
+        }
+        while let Some(joined) = set.join_next().await {
+            let (i, r) = joined.map_err(|e| RouterError::Rpc {
+                method: "task".into(),
+                message: e.to_string(),
+            })?;
+            if out.len() <= i {
+                out.resize_with(i + 1, || None);
+            }
+            out[i] = Some(r?);
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|v| v.expect("every index joined"))
+        .collect())
+}

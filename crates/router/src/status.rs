@@ -1,0 +1,226 @@
+//! `stafi-router status`: every validator (key index, pubkey, StaFi / SSV / beacon status,
+//! cluster) and every SSV cluster (operators, validators, balance, runway, liquidation block).
+
+use alloy::primitives::{Bytes, U256};
+use cluster_accounting::{ClusterVersion, runway};
+use keygen::Seed;
+use serde::Serialize;
+
+use crate::error::RouterError;
+use crate::node::Node;
+use crate::stafi::status as stafi_status;
+use crate::store::ValidatorRecord;
+
+/// One validator key in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidatorRow {
+    pub index: u64,
+    pub pubkey: Bytes,
+    /// `uninitial`, `deposited`, `match`, `staked`, `unmatch`.
+    pub stafi: String,
+    /// `registered`, `removed`, `exit requested` or `-`.
+    pub ssv: String,
+    /// The beacon chain's status (`pending_queued`, `active_ongoing`, …) or `-`.
+    pub beacon: String,
+    pub beacon_index: Option<u64>,
+    /// Operator ids of its SSV cluster.
+    pub cluster: Option<Vec<u64>>,
+}
+
+/// One SSV cluster of the owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterRow {
+    pub operators: Vec<u64>,
+    /// `eth` or `ssv` (legacy).
+    pub version: String,
+    pub validators: u32,
+    pub active: bool,
+    /// Wei (ETH clusters) or SSV-wei (legacy) at the synced block.
+    pub balance: U256,
+    pub runway_days: Option<String>,
+    pub liquidation_block: Option<u64>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub network: String,
+    pub synced_to: Option<u64>,
+    pub head: u64,
+    pub pool_balance: U256,
+    pub owner_nonce: u64,
+    pub fee_recipient: Option<alloy::primitives::Address>,
+    pub validators: Vec<ValidatorRow>,
+    pub clusters: Vec<ClusterRow>,
+}
+
+impl Node {
+    /// Recovers the keys in use (chain first, the store's records too), stores them, and reports.
+    pub async fn status(&mut self, seed: &Seed, head: u64) -> Result<Status, RouterError> {
+        let known = self.store.validators()?;
+        let records = self
+            .stafi
+            .recover_keys(
+                seed,
+                self.identity.super_node,
+                &known,
+                self.settings.config.keys.gap_window,
+            )
+            .await?;
+        self.store.put_validators(&records)?;
+        self.report(&records, head).await
+    }
+
+    async fn report(&self, records: &[ValidatorRecord], head: u64) -> Result<Status, RouterError> {
+        let owner = self.identity.ssv_owner;
+        let ids: Vec<String> = records.iter().map(|r| format!("{:#x}", r.pubkey)).collect();
+        let on_beacon = self.beacon.validators(&ids).await?;
+        let mut validators = Vec::with_capacity(records.len());
+        for r in records {
+            let hex = format!("{:#x}", r.pubkey);
+            let beacon = on_beacon
+                .iter()
+                .find(|b| b.validator.pubkey.eq_ignore_ascii_case(&hex));
+            let ssv = self.index.validator(owner, &r.pubkey);
+            validators.push(ValidatorRow {
+                index: r.index,
+                pubkey: r.pubkey.clone(),
+                stafi: stafi_status::name(r.stafi_status).to_owned(),
+                ssv: match ssv {
+                    None => "-".to_owned(),
+                    Some(v) if v.removed.is_some() => "removed".to_owned(),
+                    Some(v) if v.exit_requested.is_some() => "exit requested".to_owned(),
+                    Some(_) => "registered".to_owned(),
+                },
+                beacon: beacon.map_or_else(|| "-".to_owned(), |b| b.status.clone()),
+                beacon_index: beacon.map(|b| b.index),
+                cluster: ssv
+                    .filter(|v| v.removed.is_none())
+                    .map(|v| v.operator_ids.clone()),
+            });
+        }
+        let block = self.syncer.state().cursor.unwrap_or(0);
+        let eth = self.eth_liquidation_params().await?;
+        let ssv = self.ssv_liquidation_params().await?;
+        let mut clusters = Vec::new();
+        for c in self.index.clusters_of(owner) {
+            let (state, at) = self.index.ledger().view(owner, &c.operator_ids, block)?;
+            let params = if state.version == ClusterVersion::Eth {
+                &eth
+            } else {
+                &ssv
+            };
+            let balance = if c.tuple.active {
+                state.balance(&at)?
+            } else {
+                U256::ZERO
+            };
+            let runway = runway(&state, &at, params)?;
+            clusters.push(ClusterRow {
+                operators: c.operator_ids.clone(),
+                version: if state.version == ClusterVersion::Eth {
+                    "eth"
+                } else {
+                    "ssv"
+                }
+                .to_owned(),
+                validators: c.tuple.validator_count,
+                active: c.tuple.active,
+                balance,
+                runway_days: runway.days().map(|d| d.to_string()),
+                liquidation_block: runway.liquidation_block,
+            });
+        }
+        Ok(Status {
+            network: self.settings.profile.name().to_owned(),
+            synced_to: self.syncer.state().cursor,
+            head,
+            pool_balance: self.stafi.pool_balance().await?,
+            owner_nonce: self.index.owner_nonce(owner),
+            fee_recipient: self.index.fee_recipient(owner),
+            validators,
+            clusters,
+        })
+    }
+}
+
+impl Status {
+    /// The report as text tables. `floor_days`: runway below this is flagged `LOW`.
+    pub fn to_table(&self, floor_days: u64) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "network {}  synced to block {} (head {})  pool {}  owner nonce {}  fee recipient {}",
+            self.network,
+            self.synced_to.map_or_else(|| "-".into(), |b| b.to_string()),
+            self.head,
+            eth(self.pool_balance),
+            self.owner_nonce,
+            self.fee_recipient
+                .map_or_else(|| "-".into(), |a| a.to_string()),
+        );
+        let _ = writeln!(out, "\nvalidators ({})", self.validators.len());
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<14}  {:<10}  {:<15}  {:<20}  cluster",
+            "index", "pubkey", "stafi", "ssv", "beacon"
+        );
+        for v in &self.validators {
+            let pk = format!("{:#x}", v.pubkey);
+            let _ = writeln!(
+                out,
+                "{:>5}  {:<14}  {:<10}  {:<15}  {:<20}  {}",
+                v.index,
+                format!("{}…", &pk[..12.min(pk.len())]),
+                v.stafi,
+                v.ssv,
+                match v.beacon_index {
+                    Some(i) => format!("{} #{i}", v.beacon),
+                    None => v.beacon.clone(),
+                },
+                v.cluster
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |c| format!("{c:?}")),
+            );
+        }
+        let _ = writeln!(out, "\nclusters ({})", self.clusters.len());
+        let _ = writeln!(
+            out,
+            "{:<20}  {:<4}  {:>10}  {:<6}  {:>22}  {:>12}  liquidation block",
+            "operators", "fee", "validators", "active", "balance", "runway days"
+        );
+        for c in &self.clusters {
+            let low = c
+                .runway_days
+                .as_deref()
+                .and_then(|d| d.parse::<rust_decimal::Decimal>().ok())
+                .is_some_and(|d| d < rust_decimal::Decimal::from(floor_days));
+            let _ = writeln!(
+                out,
+                "{:<20}  {:<4}  {:>10}  {:<6}  {:>22}  {:>12}  {}",
+                format!("{:?}", c.operators),
+                c.version,
+                c.validators,
+                c.active,
+                if c.version == "eth" {
+                    eth(c.balance)
+                } else {
+                    format!("{} SSV-wei", c.balance)
+                },
+                c.runway_days.clone().map_or_else(
+                    || "-".to_owned(),
+                    |d| if low { format!("{d} LOW") } else { d }
+                ),
+                c.liquidation_block
+                    .map_or_else(|| "-".to_owned(), |b| b.to_string()),
+            );
+        }
+        out
+    }
+}
+
+fn eth(wei: U256) -> String {
+    cluster_accounting::format_amount(wei, ClusterVersion::Eth)
+        .unwrap_or_else(|_| format!("{wei} wei"))
+}

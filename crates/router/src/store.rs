@@ -1,0 +1,287 @@
+//! The embedded store (redb) in the data directory: the sync cursor and recent block hashes, the
+//! applied SSVNetwork logs (a restart replays them instead of refetching history), the validators
+//! by key index, and the write intents of the pass. One process at a time: a lock file holds the
+//! owner's pid. The schema is versioned; an unknown version is refused, never migrated silently.
+
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use alloy::primitives::{Address, Bytes};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::{Deserialize, Serialize};
+use ssv_sync::{SsvLog, SyncReport, SyncState};
+
+use crate::error::RouterError;
+
+/// Schema this version of the router reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("meta");
+const SYNC: TableDefinition<'static, &str, &[u8]> = TableDefinition::new("sync");
+const SSV_LOGS: TableDefinition<'static, (u64, u64, u64), &[u8]> = TableDefinition::new("ssv_logs");
+const VALIDATORS: TableDefinition<'static, u64, &[u8]> = TableDefinition::new("validators");
+/// Write intents: filled by the pass (one record per transaction before it is sent).
+const INTENTS: TableDefinition<'static, u64, &[u8]> = TableDefinition::new("intents");
+
+/// What the store was created for; opening it for anything else is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreIdentity {
+    pub chain_id: u64,
+    pub ssv_network: Address,
+    pub ssv_owner: Address,
+    pub super_node: Address,
+}
+
+/// A validator key the router derived and found in use, with what it last knew of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatorRecord {
+    /// EIP-2334 index: the signing key is `m/12381/3600/{index}/0/0`.
+    pub index: u64,
+    pub pubkey: Bytes,
+    /// StafiSuperNode status: 0 uninitial, 1 initial, 2 match, 3 staking, 4 unmatch.
+    pub stafi_status: u64,
+}
+
+/// The open store. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    _lock: File,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `data_dir`, taking the directory's lock.
+    pub fn open(data_dir: &Path, identity: &StoreIdentity) -> Result<Self, RouterError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| RouterError::Store {
+            path: data_dir.to_owned(),
+            message: format!("cannot create the data directory: {e}"),
+        })?;
+        let lock = lock_dir(data_dir)?;
+        let path = data_dir.join("router.redb");
+        let db = Database::create(&path).map_err(|e| store_err(&path, &e))?;
+        let store = Self {
+            db,
+            path,
+            _lock: lock,
+        };
+        store.check_identity(identity)?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_identity(&self, identity: &StoreIdentity) -> Result<(), RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| self.err(&e))?;
+            let schema = meta
+                .get("schema")
+                .map_err(|e| self.err(&e))?
+                .map(|v| v.value().to_vec());
+            match schema {
+                None => {
+                    meta.insert("schema", SCHEMA_VERSION.to_be_bytes().as_slice())
+                        .map_err(|e| self.err(&e))?;
+                    let id = serde_json::to_vec(identity).expect("identity serialises");
+                    meta.insert("identity", id.as_slice())
+                        .map_err(|e| self.err(&e))?;
+                }
+                Some(bytes) => {
+                    let found =
+                        <[u8; 4]>::try_from(bytes.as_slice()).map_or(u32::MAX, u32::from_be_bytes);
+                    if found != SCHEMA_VERSION {
+                        return Err(RouterError::StoreSchema {
+                            path: self.path.clone(),
+                            found,
+                            supported: SCHEMA_VERSION,
+                        });
+                    }
+                    let stored: StoreIdentity = meta
+                        .get("identity")
+                        .map_err(|e| self.err(&e))?
+                        .map(|v| serde_json::from_slice(v.value()))
+                        .transpose()
+                        .map_err(|e| Self::record("meta", "identity", &e))?
+                        .ok_or_else(|| Self::record("meta", "identity", &"missing"))?;
+                    for (key, a, b) in [
+                        (
+                            "chain id",
+                            stored.chain_id.to_string(),
+                            identity.chain_id.to_string(),
+                        ),
+                        (
+                            "SSVNetwork",
+                            stored.ssv_network.to_string(),
+                            identity.ssv_network.to_string(),
+                        ),
+                        (
+                            "SSV owner",
+                            stored.ssv_owner.to_string(),
+                            identity.ssv_owner.to_string(),
+                        ),
+                        (
+                            "super node",
+                            stored.super_node.to_string(),
+                            identity.super_node.to_string(),
+                        ),
+                    ] {
+                        if a != b {
+                            return Err(RouterError::StoreMismatch {
+                                path: self.path.clone(),
+                                key,
+                                stored: a,
+                                configured: b,
+                            });
+                        }
+                    }
+                }
+            }
+            txn.open_table(SYNC).map_err(|e| self.err(&e))?;
+            txn.open_table(SSV_LOGS).map_err(|e| self.err(&e))?;
+            txn.open_table(VALIDATORS).map_err(|e| self.err(&e))?;
+            txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+        }
+        txn.commit().map_err(|e| self.err(&e))
+    }
+
+    /// The persisted sync state, if the store has synced before.
+    pub fn sync_state(&self) -> Result<Option<SyncState>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(SYNC).map_err(|e| self.err(&e))?;
+        table
+            .get("state")
+            .map_err(|e| self.err(&e))?
+            .map(|v| {
+                serde_json::from_slice(v.value()).map_err(|e| Self::record("sync", "state", &e))
+            })
+            .transpose()
+    }
+
+    /// Every applied SSVNetwork log, in order.
+    pub fn ssv_logs(&self) -> Result<Vec<SsvLog>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(SSV_LOGS).map_err(|e| self.err(&e))?;
+        let mut logs = Vec::new();
+        for row in table.iter().map_err(|e| self.err(&e))? {
+            let (key, value) = row.map_err(|e| self.err(&e))?;
+            let log: SsvLog = serde_json::from_slice(value.value())
+                .map_err(|e| Self::record("ssv_logs", &format!("{:?}", key.value()), &e))?;
+            logs.push(log);
+        }
+        Ok(logs)
+    }
+
+    /// Records a sync step atomically: drops the logs of rolled-back blocks, appends the new
+    /// logs, saves the cursor and hashes.
+    pub fn commit_sync(&self, report: &SyncReport, state: &SyncState) -> Result<(), RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        {
+            let mut logs = txn.open_table(SSV_LOGS).map_err(|e| self.err(&e))?;
+            if let Some(fork) = report.rolled_back_to {
+                logs.retain(|(block, _, _), _| block <= fork)
+                    .map_err(|e| self.err(&e))?;
+            }
+            for log in &report.new_logs {
+                let p = log.position;
+                let bytes = serde_json::to_vec(log).expect("logs serialise");
+                logs.insert(
+                    (p.block, p.transaction_index, p.log_index),
+                    bytes.as_slice(),
+                )
+                .map_err(|e| self.err(&e))?;
+            }
+            let mut sync = txn.open_table(SYNC).map_err(|e| self.err(&e))?;
+            let bytes = serde_json::to_vec(state).expect("sync state serialises");
+            sync.insert("state", bytes.as_slice())
+                .map_err(|e| self.err(&e))?;
+        }
+        txn.commit().map_err(|e| self.err(&e))
+    }
+
+    /// Every known validator key, by index.
+    pub fn validators(&self) -> Result<Vec<ValidatorRecord>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(VALIDATORS).map_err(|e| self.err(&e))?;
+        let mut out = Vec::new();
+        for row in table.iter().map_err(|e| self.err(&e))? {
+            let (key, value) = row.map_err(|e| self.err(&e))?;
+            out.push(
+                serde_json::from_slice(value.value())
+                    .map_err(|e| Self::record("validators", &key.value().to_string(), &e))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Saves validator records (by index), replacing older ones.
+    pub fn put_validators(&self, records: &[ValidatorRecord]) -> Result<(), RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        {
+            let mut table = txn.open_table(VALIDATORS).map_err(|e| self.err(&e))?;
+            for r in records {
+                let bytes = serde_json::to_vec(r).expect("records serialise");
+                table
+                    .insert(r.index, bytes.as_slice())
+                    .map_err(|e| self.err(&e))?;
+            }
+        }
+        txn.commit().map_err(|e| self.err(&e))
+    }
+
+    /// Number of write intents recorded (the table the pass fills).
+    pub fn intent_count(&self) -> Result<u64, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+        table.len().map_err(|e| self.err(&e))
+    }
+
+    fn err(&self, e: &dyn std::fmt::Display) -> RouterError {
+        store_err(&self.path, e)
+    }
+
+    fn record(table: &'static str, key: &str, e: &dyn std::fmt::Display) -> RouterError {
+        RouterError::StoreRecord {
+            table,
+            key: key.to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn store_err(path: &Path, e: &dyn std::fmt::Display) -> RouterError {
+    RouterError::Store {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+/// Takes `data_dir/LOCK` (exclusive, non-blocking) and writes our pid into it.
+fn lock_dir(data_dir: &Path) -> Result<File, RouterError> {
+    let lock = data_dir.join("LOCK");
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .map_err(|e| store_err(&lock, &e))?;
+    if file.try_lock().is_err() {
+        let mut pid = String::new();
+        let _ = file.read_to_string(&mut pid);
+        return Err(RouterError::StoreLocked {
+            dir: data_dir.to_owned(),
+            lock,
+            pid: pid.trim().to_owned(),
+        });
+    }
+    file.set_len(0).map_err(|e| store_err(&lock, &e))?;
+    file.rewind().map_err(|e| store_err(&lock, &e))?;
+    write!(file, "{}", std::process::id()).map_err(|e| store_err(&lock, &e))?;
+    file.flush().map_err(|e| store_err(&lock, &e))?;
+    Ok(file)
+}
