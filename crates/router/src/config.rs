@@ -12,7 +12,8 @@ use crate::error::RouterError;
 use crate::profile::{CustomNetwork, NetworkProfile};
 
 /// Environment variables with the `STAFI_ROUTER_` prefix that are not configuration keys.
-pub const RESERVED_ENV: [&str; 5] = [
+pub const RESERVED_ENV: [&str; 6] = [
+    "STAFI_ROUTER_CONFIG",
     "STAFI_ROUTER_LOG",
     "STAFI_ROUTER_STORE_PASSWORD",
     "STAFI_ROUTER_KEYSTORE_PASSWORD",
@@ -86,6 +87,11 @@ pub struct ExecutionSection {
     /// Seconds before an RPC request is abandoned.
     #[serde(default = "d_timeout")]
     pub request_timeout_secs: u64,
+    /// Start indexing SSV after this block, from operator and network fees read at it, instead
+    /// of replaying SSV's history from its deployment: for an owner with no cluster before it.
+    /// Used when the store is new; the checkpoint is kept in the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_block: Option<u64>,
 }
 
 const fn d_confirmations() -> u64 {
@@ -409,11 +415,23 @@ impl Config {
             if RESERVED_ENV.contains(&name.as_str()) {
                 continue;
             }
-            let key = keys
+            match keys
                 .keys()
                 .find(|k| k.replace('.', "_").eq_ignore_ascii_case(rest))
-                .ok_or_else(|| RouterError::UnknownEnvOverride { name: name.clone() })?;
-            env_overrides.push((key.clone(), raw));
+            {
+                Some(key) => env_overrides.push((key.clone(), raw)),
+                // A misspelt key of a known section is an error; other STAFI_ROUTER_* variables
+                // (a wrapper script's own) are not ours to judge.
+                None if keys.keys().any(|k| {
+                    let section = k.split('.').next().unwrap_or_default().to_ascii_uppercase();
+                    rest.to_ascii_uppercase()
+                        .starts_with(&format!("{section}_"))
+                }) =>
+                {
+                    return Err(RouterError::UnknownEnvOverride { name: name.clone() });
+                }
+                None => {}
+            }
         }
         for (key, raw) in env_overrides.iter().chain(overrides) {
             set_key(&mut value, key, raw, &keys)?;
@@ -603,6 +621,7 @@ impl Config {
                 confirmations: d_confirmations(),
                 log_window: d_log_window(),
                 request_timeout_secs: d_timeout(),
+                from_block: Some(24_920_727),
             },
             beacon: BeaconSection {
                 urls: vec!["http://127.0.0.1:5052".into()],

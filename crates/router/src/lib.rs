@@ -1,4 +1,49 @@
-//! The StaFi SSV router daemon as a library.
+//! The StaFi SSV router daemon as a library: configuration ([`Config`], [`NetworkProfile`]),
+//! accounts ([`Accounts`], [`open_seed`]), execution endpoints with failover ([`Chain`]), StaFi's
+//! contracts and key recovery ([`Stafi`]), the beacon node ([`Beacon`]), the embedded store
+//! ([`Store`]) and the node that joins them and syncs the SSV index ([`Node`]), with the
+//! `status` and `config check` reports. `bins/router` is a thin command line over it.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let text = r#"
+//! [network]
+//! preset = "hoodi"
+//! [execution]
+//! rpc_urls = ["http://127.0.0.1:8545"]
+//! [beacon]
+//! urls = ["http://127.0.0.1:5052"]
+//! [contracts]
+//! stafi_storage = "0x0000000000000000000000000000000000000001"
+//! [accounts]
+//! super_node_keystore = "keys/super-node.json"
+//! ssv_owner_keystore = "keys/ssv-owner.json"
+//! mnemonic_store = "keys/mnemonic.json"
+//! "#;
+//! let env = [("STAFI_ROUTER_POOL_RESERVE_ETH".to_owned(), "20".to_owned())];
+//! let settings = router::Config::from_toml(
+//!     text,
+//!     Path::new("stafi-router.toml"),
+//!     Path::new("/etc/stafi-router"),
+//!     env,
+//!     &[("execution.confirmations".to_owned(), "4".to_owned())],
+//! )?;
+//! assert_eq!(settings.profile.chain_id(), 560_048);
+//! assert_eq!(settings.config.execution.confirmations, 4);
+//! assert_eq!(settings.pool_reserve, alloy::primitives::U256::from(20u128 * 10u128.pow(18)));
+//! assert_eq!(settings.config.data_dir, Path::new("/etc/stafi-router/data"));
+//!
+//! let bad = router::Config::from_toml(
+//!     &text.replace("[beacon]", "[beacon]\nretries = 3"),
+//!     Path::new("stafi-router.toml"),
+//!     Path::new("."),
+//!     [],
+//!     &[],
+//! );
+//! assert!(matches!(bad, Err(router::RouterError::ConfigType { key, .. }) if key == "beacon.retries"));
+//! # Ok::<(), router::RouterError>(())
+//! ```
 
 mod accounts;
 mod beacon;

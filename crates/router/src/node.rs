@@ -59,9 +59,34 @@ impl Node {
                 super_node: identity.super_node,
             },
         )?;
-        let index = Index::from_logs(index_config(&settings, identity), store.ssv_logs()?)?;
-        let sync_config = sync_config(&settings);
-        let syncer = match store.sync_state()? {
+        let state = store.sync_state()?;
+        let checkpoint = match (
+            store.checkpoint()?,
+            settings.config.execution.from_block,
+            &state,
+        ) {
+            (Some(cp), _, _) => Some(cp),
+            (None, Some(block), None) => {
+                let cp =
+                    ssv_sync::read_checkpoint(chain.provider(), settings.ssv_network_views, block)
+                        .await?;
+                store.set_checkpoint(&cp)?;
+                Some(cp)
+            }
+            (None, _, _) => None,
+        };
+        let mut sync_config = sync_config(&settings);
+        if let Some(cp) = &checkpoint {
+            sync_config.start_block = cp.block + 1;
+        }
+        let index = Index::from_logs(
+            IndexConfig {
+                checkpoint,
+                ..index_config(&settings, identity)
+            },
+            store.ssv_logs()?,
+        )?;
+        let syncer = match state {
             Some(state) => Syncer::restore(sync_config, state),
             None => Syncer::new(sync_config),
         };

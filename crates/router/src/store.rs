@@ -149,6 +149,31 @@ impl Store {
         txn.commit().map_err(|e| self.err(&e))
     }
 
+    /// The checkpoint indexing started from, if it did not start at SSV's deployment.
+    pub fn checkpoint(&self) -> Result<Option<ssv_sync::Checkpoint>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let meta = txn.open_table(META).map_err(|e| self.err(&e))?;
+        meta.get("checkpoint")
+            .map_err(|e| self.err(&e))?
+            .map(|v| {
+                serde_json::from_slice(v.value())
+                    .map_err(|e| Self::record("meta", "checkpoint", &e))
+            })
+            .transpose()
+    }
+
+    /// Records the checkpoint a new store starts from.
+    pub fn set_checkpoint(&self, checkpoint: &ssv_sync::Checkpoint) -> Result<(), RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| self.err(&e))?;
+            let bytes = serde_json::to_vec(checkpoint).expect("checkpoints serialise");
+            meta.insert("checkpoint", bytes.as_slice())
+                .map_err(|e| self.err(&e))?;
+        }
+        txn.commit().map_err(|e| self.err(&e))
+    }
+
     /// The persisted sync state, if the store has synced before.
     pub fn sync_state(&self) -> Result<Option<SyncState>, RouterError> {
         let txn = self.db.begin_read().map_err(|e| self.err(&e))?;

@@ -47,6 +47,11 @@ fn the_example_documents_every_key() {
         "network.file is documented"
     );
     all.push("network.file".into());
+    assert!(
+        EXAMPLE.contains("#   from_block = "),
+        "execution.from_block is documented"
+    );
+    all.push("execution.from_block".into());
     all.sort();
     let expected: Vec<String> = schema().into_keys().collect();
     assert_eq!(
@@ -98,11 +103,13 @@ fn environment_and_command_line_override_the_file() {
         alloy::primitives::U256::from(20_500_000_000_000_000_000u128)
     );
 
-    let err = load(EXAMPLE, &[("STAFI_ROUTER_EXECUTON_RPC_URLS", "x")], &[]).unwrap_err();
+    // A misspelt key of a known section is refused; another program's STAFI_ROUTER_* is not.
+    let err = load(EXAMPLE, &[("STAFI_ROUTER_EXECUTION_RPC_URL", "x")], &[]).unwrap_err();
     assert!(
-        matches!(&err, RouterError::UnknownEnvOverride { name } if name == "STAFI_ROUTER_EXECUTON_RPC_URLS"),
+        matches!(&err, RouterError::UnknownEnvOverride { name } if name == "STAFI_ROUTER_EXECUTION_RPC_URL"),
         "{err}"
     );
+    load(EXAMPLE, &[("STAFI_ROUTER_ROOT", "/opt/router")], &[]).unwrap();
     let err = load(EXAMPLE, &[], &[("execution.confirmations", "two")]).unwrap_err();
     assert!(
         matches!(&err, RouterError::ConfigType { key, .. } if key == "execution.confirmations"),

@@ -138,6 +138,14 @@ async fn status_shows_validators_and_clusters_and_recovers_key_gaps() {
     let cluster = &status.clusters[0];
     assert_eq!((cluster.validators, cluster.active), (1, true));
     assert!(cluster.liquidation_block.is_some());
+    // More than 64 ids go through the POST form (the fake answers 414 to a longer GET).
+    let mut many: Vec<String> = (0u8..69)
+        .map(|i| format!("0x{}", alloy::hex::encode([i; 48])))
+        .collect();
+    many.push(format!("{pk0:#x}"));
+    let found = node.beacon.validators(&many).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].validator.pubkey, format!("{pk0:#x}"));
     let table = status.to_table(30);
     assert!(
         table.contains("staked") && table.contains("[1, 2, 3, 4]"),
@@ -211,4 +219,65 @@ async fn config_check_passes_then_names_a_wrong_withdrawal_credential_and_a_wron
         }
         other => panic!("expected WrongChain, got {other}"),
     }
+}
+
+#[tokio::test]
+async fn a_checkpoint_start_skips_history_and_agrees_with_the_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(dir.path()).await;
+    let from = stack.devnet.block_number().await.unwrap();
+    let owner = stack.devnet.accounts.ssv_owner;
+    let ids = stack.devnet.public_operator_ids()[..4].to_vec();
+    let (cluster, _) = stack
+        .devnet
+        .register_validator(
+            owner,
+            &ids,
+            Bytes::from(vec![7u8; 48]),
+            Bytes::from(vec![0u8; 64]),
+            new_cluster(),
+            U256::from(ETH / 100),
+        )
+        .await
+        .unwrap();
+    stack
+        .devnet
+        .set_operator_fee(ids[0], U256::from(900_000_000u64))
+        .await
+        .unwrap();
+    stack.devnet.mine(3).await.unwrap();
+
+    let set = [("execution.from_block", from.to_string())];
+    let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut node = Node::open(settings(&stack, &set).unwrap(), identity(&stack))
+        .await
+        .unwrap();
+    let report = node.sync(|_| {}).await.unwrap();
+    assert_eq!(report.windows.first().map(|w| w.0), Some(from + 1));
+    let block = report.synced_to.unwrap();
+    let views = stack.devnet.ssv_views();
+    let on_chain = views
+        .getBalance(owner, ids.clone(), cluster.into())
+        .block(alloy::eips::BlockId::number(block))
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        node.index.ledger().balance(owner, &ids, block).unwrap(),
+        on_chain
+    );
+    assert_eq!(node.index.owner_nonce(owner), 1);
+    let checkpoint = node.store.checkpoint().unwrap().unwrap();
+    assert_eq!(checkpoint.block, from);
+    assert_eq!(checkpoint.operators.len(), stack.devnet.operators.len());
+    drop(node);
+
+    // A restart keeps the checkpoint and the cursor: nothing before them is read again.
+    let mut node = Node::open(settings(&stack, &[]).unwrap(), identity(&stack))
+        .await
+        .unwrap();
+    stack.devnet.mine(2).await.unwrap();
+    let report = node.sync(|_| {}).await.unwrap();
+    assert_eq!(report.windows.first().map(|w| w.0), Some(block + 1));
+    assert_eq!(node.index.owner_nonce(owner), 1);
 }

@@ -54,6 +54,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod checkpoint;
 mod decode;
 mod error;
 mod event;
@@ -61,6 +62,7 @@ mod index;
 mod source;
 mod sync;
 
+pub use checkpoint::read_checkpoint;
 pub use decode::{Decoded, cluster_event_topics, decode_log, protocol_event_topics};
 pub use error::SyncError;
 pub use event::{ClusterTuple, Position, SsvEvent, SsvLog};
