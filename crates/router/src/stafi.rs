@@ -201,11 +201,14 @@ impl Stafi {
                     });
                 }
                 if listed_here.is_some() || known.iter().any(|r| r.index == index) {
-                    found.push(ValidatorRecord {
-                        index,
-                        pubkey,
-                        stafi_status: status,
-                    });
+                    let mut record = known
+                        .iter()
+                        .find(|r| r.index == index)
+                        .cloned()
+                        .unwrap_or_else(|| ValidatorRecord::new(index, pubkey.clone(), status));
+                    record.pubkey = pubkey;
+                    record.stafi_status = status;
+                    found.push(record);
                     unused_run = 0;
                 } else {
                     unused_run += 1;

@@ -67,8 +67,19 @@ impl Node {
                 self.settings.config.keys.gap_window,
             )
             .await?;
-        self.store.put_validators(&records)?;
-        self.report(&records, head).await
+        let status = self.report(&records, head).await?;
+        let updated: Vec<ValidatorRecord> = records
+            .into_iter()
+            .zip(&status.validators)
+            .map(|(mut r, row)| {
+                r.ssv_cluster.clone_from(&row.cluster);
+                r.beacon_index = row.beacon_index;
+                r.beacon_status = (row.beacon != "-").then(|| row.beacon.clone());
+                r
+            })
+            .collect();
+        self.store.put_validators(&updated)?;
+        Ok(status)
     }
 
     async fn report(&self, records: &[ValidatorRecord], head: u64) -> Result<Status, RouterError> {

@@ -41,6 +41,28 @@ pub struct ValidatorRecord {
     pub pubkey: Bytes,
     /// StafiSuperNode status: 0 uninitial, 1 initial, 2 match, 3 staking, 4 unmatch.
     pub stafi_status: u64,
+    /// Operator ids of the SSV cluster it is registered in, when it is.
+    #[serde(default)]
+    pub ssv_cluster: Option<Vec<u64>>,
+    /// The beacon chain's status and index, when the beacon node knows it.
+    #[serde(default)]
+    pub beacon_status: Option<String>,
+    #[serde(default)]
+    pub beacon_index: Option<u64>,
+}
+
+impl ValidatorRecord {
+    /// A key known by its index, pubkey and StaFi status only.
+    pub fn new(index: u64, pubkey: Bytes, stafi_status: u64) -> Self {
+        Self {
+            index,
+            pubkey,
+            stafi_status,
+            ssv_cluster: None,
+            beacon_status: None,
+            beacon_index: None,
+        }
+    }
 }
 
 /// The open store. Dropping it releases the lock.

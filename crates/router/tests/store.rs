@@ -120,11 +120,7 @@ fn sync_commits_survive_a_restart_and_roll_back() {
         };
         store.commit_sync(&report, &state(30)).unwrap();
         store
-            .put_validators(&[ValidatorRecord {
-                index: 0,
-                pubkey: Bytes::from(vec![1; 48]),
-                stafi_status: 2,
-            }])
+            .put_validators(&[ValidatorRecord::new(0, Bytes::from(vec![1; 48]), 2)])
             .unwrap();
     }
     let store = Store::open(dir.path(), &identity()).unwrap();

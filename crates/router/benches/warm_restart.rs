@@ -1,0 +1,2 @@
+//! Placeholder while the warm-restart benchmark is written.
+fn main() {}
