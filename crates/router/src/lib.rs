@@ -52,6 +52,7 @@ mod check;
 mod config;
 mod error;
 mod node;
+pub mod operators;
 mod profile;
 mod stafi;
 mod status;

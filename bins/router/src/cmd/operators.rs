@@ -4,10 +4,9 @@ use std::{fmt::Write as _, path::PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use operator_selection::{
-    Address, Candidate, CommitteeSource, ExistingCluster, FeeToken, OperatorStatus, Policy,
-    Selection, SelectionInput, Verdict, select, select_stafi_go,
+    Address, CommitteeSource, Policy, Selection, SelectionInput, Verdict, select, select_stafi_go,
 };
-use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork, wire};
+use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork};
 
 use crate::error::CliError;
 use crate::io::{parse_address, read_text};
@@ -116,7 +115,7 @@ fn run_select(args: &SelectArgs) -> Result<(), CliError> {
         Ok::<_, ssv_api::SsvApiError>((operators, clusters))
     })?;
 
-    let (candidates, skipped) = to_candidates(&operators);
+    let (candidates, skipped) = router::operators::candidates_from_api(&operators);
     if !skipped.is_empty() {
         tracing::warn!(
             count = skipped.len(),
@@ -126,7 +125,10 @@ fn run_select(args: &SelectArgs) -> Result<(), CliError> {
     }
     let input = SelectionInput {
         candidates,
-        clusters: clusters.iter().filter_map(to_cluster).collect(),
+        clusters: clusters
+            .iter()
+            .filter_map(router::operators::cluster_from_api)
+            .collect(),
         owner: args.owner.unwrap_or(Address::ZERO),
         validators_per_operator_limit: args.validator_limit,
     };
@@ -144,77 +146,6 @@ fn run_select(args: &SelectArgs) -> Result<(), CliError> {
         print!("{}", render(&selection, &input));
     }
     Ok(())
-}
-
-/// SSV API operators as selection candidates; operators without an ETH fee are returned apart.
-fn to_candidates(operators: &[wire::Operator]) -> (Vec<Candidate>, Vec<u64>) {
-    let mut skipped = Vec::new();
-    let candidates = operators
-        .iter()
-        .filter_map(|op| {
-            let Some(eth_fee) = op.eth_fee else {
-                skipped.push(op.id);
-                return None;
-            };
-            Some(to_candidate(op, eth_fee))
-        })
-        .collect();
-    (candidates, skipped)
-}
-
-fn to_candidate(op: &wire::Operator, eth_fee: u128) -> Candidate {
-    let status = match op.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("active") => OperatorStatus::Active,
-        Some("inactive") => OperatorStatus::Inactive,
-        Some("no validators") => OperatorStatus::NoValidators,
-        Some("removed") => OperatorStatus::Removed,
-        None if op.is_active == Some(true) => OperatorStatus::Active,
-        Some(_) | None => OperatorStatus::Unknown,
-    };
-    let text = |s: &Option<String>| {
-        s.as_ref()
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let performance = op.performance.unwrap_or_default();
-    Candidate {
-        id: op.id,
-        public_key: op.public_key.clone(),
-        eth_fee,
-        ssv_fee: op.fee,
-        validator_count: u32::try_from(op.validators_count.unwrap_or(0)).unwrap_or(u32::MAX),
-        is_active: op.is_active.unwrap_or(matches!(
-            status,
-            OperatorStatus::Active | OperatorStatus::NoValidators
-        )),
-        status,
-        removed: op.is_removed(),
-        is_private: op.is_private.unwrap_or(false),
-        whitelist: op.whitelist(),
-        verified: op.is_verified(),
-        performance_24h: performance.day,
-        performance_30d: performance.month,
-        setup_provider: text(&op.setup_provider),
-        location: text(&op.location),
-        el_client: text(&op.eth1_node_client),
-        cl_client: text(&op.eth2_node_client),
-        mev_relays: op.mev_relays.clone().unwrap_or_default(),
-        owner_address: op.owner_address.unwrap_or(Address::ZERO),
-        dkg_endpoint: text(&op.dkg_address),
-    }
-}
-
-fn to_cluster(cluster: &wire::Cluster) -> Option<ExistingCluster> {
-    let operator_ids = cluster.operators.clone()?;
-    if cluster.is_liquidated == Some(true) {
-        return None;
-    }
-    Some(ExistingCluster {
-        operator_ids,
-        validator_count: u32::try_from(cluster.validator_count.unwrap_or(0)).unwrap_or(u32::MAX),
-        validators: Vec::new(),
-        fee_token: FeeToken::Eth,
-    })
 }
 
 fn render(selection: &Selection, input: &SelectionInput) -> String {
@@ -280,53 +211,4 @@ fn render(selection: &Selection, input: &SelectionInput) -> String {
 #[allow(clippy::cast_precision_loss, reason = "display only")]
 fn wei_to_eth(wei: u128) -> f64 {
     wei as f64 / 1e18
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn wire_operator(json: serde_json::Value) -> wire::Operator {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn maps_api_operators_to_candidates() {
-        let op = wire_operator(serde_json::json!({
-            "id": 7, "public_key": "a2V5", "fee": "382640000000", "eth_fee": "1770000000",
-            "validators_count": 143, "is_active": 1, "status": "No Validators",
-            "is_private": true, "whitelist_addresses": ["0x5E33db0b37622F7E6b2f0654aA7B985D854EA9Cb"],
-            "type": "verified_operator", "performance": {"24h": 100, "30d": 99.5},
-            "setup_provider": " AWS ", "location": "", "eth1_node_client": "Geth",
-            "eth2_node_client": "Prysm", "mev_relays": "Flashbots, Aestus",
-            "owner_address": "0x3187a42658417a4d60866163A4534Ce00D40C0C8", "dkg_address": ""
-        }));
-        let removed = wire_operator(serde_json::json!({
-            "id": 8, "public_key": "a2V5", "eth_fee": "1", "is_deleted": true, "is_active": 0,
-            "status": "Removed"
-        }));
-        let legacy = wire_operator(serde_json::json!({"id": 9, "public_key": "a2V5", "fee": "1"}));
-        let (candidates, skipped) = to_candidates(&[op, removed, legacy]);
-        assert_eq!(skipped, vec![9]);
-        let c = &candidates[0];
-        assert_eq!(
-            (c.id, c.eth_fee, c.ssv_fee),
-            (7, 1_770_000_000, Some(382_640_000_000))
-        );
-        assert_eq!(c.status, OperatorStatus::NoValidators);
-        assert!(c.is_running() && c.is_private && c.verified);
-        assert_eq!(c.whitelist.len(), 1);
-        assert_eq!(c.setup_provider.as_deref(), Some("AWS"));
-        assert_eq!(c.location, None);
-        assert_eq!(
-            c.mev_relays,
-            vec!["Flashbots".to_owned(), "Aestus".to_owned()]
-        );
-        assert_eq!(c.dkg_endpoint, None);
-        assert_eq!(
-            (c.performance_24h, c.performance_30d),
-            (Some(100.0), Some(99.5))
-        );
-        assert!(candidates[1].is_removed() && !candidates[1].is_running());
-    }
 }
