@@ -49,6 +49,8 @@ pub struct Config {
     #[serde(default)]
     pub keys: KeysSection,
     #[serde(default)]
+    pub pass: PassSection,
+    #[serde(default)]
     pub uptime: UptimeSection,
     #[serde(default)]
     pub metrics: MetricsSection,
@@ -336,6 +338,41 @@ impl Default for KeysSection {
     }
 }
 
+/// `[pass]`: how often the router acts and how long it waits for its transactions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassSection {
+    /// Seconds between checks for a new block (a pass runs on every new block).
+    #[serde(default = "d_interval")]
+    pub interval_secs: u64,
+    /// A transaction unmined this long is replaced with higher fees, seconds.
+    #[serde(default = "d_replace")]
+    pub replace_after_secs: u64,
+    /// How long one pass waits for a receipt before moving on (the write stays open), seconds.
+    #[serde(default = "d_receipt")]
+    pub receipt_timeout_secs: u64,
+}
+
+const fn d_interval() -> u64 {
+    6
+}
+const fn d_replace() -> u64 {
+    60
+}
+const fn d_receipt() -> u64 {
+    180
+}
+
+impl Default for PassSection {
+    fn default() -> Self {
+        Self {
+            interval_secs: d_interval(),
+            replace_after_secs: d_replace(),
+            receipt_timeout_secs: d_receipt(),
+        }
+    }
+}
+
 /// `[uptime]`: StaFi's ejector-uptime endpoint (optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -545,6 +582,9 @@ impl Config {
                 ),
             ));
         }
+        if self.pass.interval_secs == 0 {
+            return Err(invalid("pass.interval_secs", "must be at least 1".into()));
+        }
         if self.gas.max_priority_fee_per_gas_gwei > self.gas.max_fee_per_gas_gwei {
             return Err(invalid(
                 "gas.max_priority_fee_per_gas_gwei",
@@ -652,6 +692,7 @@ impl Config {
             },
             runway: RunwaySection::default(),
             keys: KeysSection::default(),
+            pass: PassSection::default(),
             uptime: UptimeSection {
                 url: Some("https://drop-api.stafi.io/reth/v1/uploadEjectorUptime".into()),
             },

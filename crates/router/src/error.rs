@@ -131,6 +131,12 @@ pub enum RouterError {
     /// The SSV API failed.
     #[error(transparent)]
     SsvApi(#[from] ssv_api::SsvApiError),
+    /// Operator selection found no committee.
+    #[error(transparent)]
+    Selection(Box<operator_selection::SelectionError>),
+    /// Keyshares could not be built.
+    #[error(transparent)]
+    Keyshare(Box<keyshare::KeyshareError>),
     /// Cluster accounting refused a computation.
     #[error(transparent)]
     Accounting(#[from] cluster_accounting::AccountingError),
@@ -140,6 +146,14 @@ pub enum RouterError {
     /// A beacon API answer does not decode.
     #[error("beacon API {url} answered something unexpected: {message}")]
     BeaconDecode { url: String, message: String },
+
+    /// A write would use more gas than `gas.max_gas_per_tx`.
+    #[error("{call} needs {gas} gas, above gas.max_gas_per_tx = {cap}")]
+    GasAboveCap {
+        call: &'static str,
+        gas: u64,
+        cap: u64,
+    },
 
     // ------------------------------------------------------------ consistency checks
     /// `config check` found values that disagree.

@@ -51,12 +51,17 @@ mod chain;
 mod check;
 mod config;
 mod error;
+mod intent;
 mod node;
 pub mod operators;
+mod pass;
 mod profile;
 mod stafi;
 mod status;
+pub mod steps;
 mod store;
+mod world;
+mod writer;
 
 pub use accounts::{
     Accounts, PasswordSource, Prompt, SSV_OWNER_PASSWORD_ENV, STORE_PASSWORD_ENV,
@@ -67,8 +72,12 @@ pub use chain::Chain;
 pub use check::{CheckLine, CheckReport};
 pub use config::*;
 pub use error::RouterError;
+pub use intent::{Account, Intent, IntentKind, IntentRecord, IntentState, SignedTx};
 pub use node::{Identity, Node, index_config, sync_config};
+pub use pass::{PassReport, PlannedWrite, Router, StepOutcome};
 pub use profile::{CustomNetwork, MAINNET_V2_UPGRADE_BLOCK, NetworkProfile};
 pub use stafi::{Stafi, status as stafi_status};
 pub use status::{ClusterRow, Status, ValidatorRow};
 pub use store::{SCHEMA_VERSION, Store, StoreIdentity, ValidatorRecord};
+pub use world::{MetadataCache, MetadataProblem, World};
+pub use writer::{WriteOutcome, Writer, WriterConfig};

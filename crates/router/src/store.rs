@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use ssv_sync::{SsvLog, SyncReport, SyncState};
 
 use crate::error::RouterError;
+use crate::intent::IntentRecord;
 
 /// Schema this version of the router reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -280,11 +281,56 @@ impl Store {
         txn.commit().map_err(|e| self.err(&e))
     }
 
-    /// Number of write intents recorded (the table the pass fills).
+    /// Number of write intents recorded.
     pub fn intent_count(&self) -> Result<u64, RouterError> {
         let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
         let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
         table.len().map_err(|e| self.err(&e))
+    }
+
+    /// Every intent, oldest first.
+    pub fn intents(&self) -> Result<Vec<IntentRecord>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+        let mut out = Vec::new();
+        for row in table.iter().map_err(|e| self.err(&e))? {
+            let (key, value) = row.map_err(|e| self.err(&e))?;
+            out.push(
+                serde_json::from_slice(value.value())
+                    .map_err(|e| Self::record("intents", &key.value().to_string(), &e))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The intents not yet closed.
+    pub fn open_intents(&self) -> Result<Vec<IntentRecord>, RouterError> {
+        Ok(self
+            .intents()?
+            .into_iter()
+            .filter(IntentRecord::is_open)
+            .collect())
+    }
+
+    /// The id the next intent gets.
+    pub fn next_intent_id(&self) -> Result<u64, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+        let last = table.last().map_err(|e| self.err(&e))?;
+        Ok(last.map_or(1, |(k, _)| k.value() + 1))
+    }
+
+    /// Writes (inserts or replaces) an intent, durably, before the caller acts on it.
+    pub fn put_intent(&self, record: &IntentRecord) -> Result<(), RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        {
+            let mut table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+            let bytes = serde_json::to_vec(record).expect("intents serialise");
+            table
+                .insert(record.id, bytes.as_slice())
+                .map_err(|e| self.err(&e))?;
+        }
+        txn.commit().map_err(|e| self.err(&e))
     }
 
     fn err(&self, e: &dyn std::fmt::Display) -> RouterError {

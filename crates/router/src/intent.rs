@@ -1,0 +1,118 @@
+//! Write intents: every transaction the router sends is recorded before it is sent (what, for
+//! which keys and cluster, with which account nonce, then its signed bytes and hash) and closed
+//! after its receipt. On start, open intents are reconciled with the chain before anything new is
+//! planned, so a crash never sends a write twice or loses one in flight.
+
+use alloy::primitives::{Address, B256, Bytes, U256};
+use serde::{Deserialize, Serialize};
+
+/// The account a transaction is signed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Account {
+    /// StaFi's super-node account: `deposit`, `stake`.
+    SuperNode,
+    /// The SSV cluster owner: every SSVNetwork write.
+    SsvOwner,
+}
+
+/// What a write does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IntentKind {
+    /// `StafiSuperNode.deposit`: 1 ETH per key from the pool.
+    Deposit,
+    /// `StafiSuperNode.stake`: 31 ETH per MATCH key.
+    Stake,
+    /// `SSVNetwork.registerValidator` / `bulkRegisterValidator` with ETH.
+    Register,
+    /// `SSVNetwork.deposit`: top a cluster up.
+    TopUp,
+    /// `SSVNetwork.reactivate`.
+    Reactivate,
+    /// `SSVNetwork.withdraw` from a cluster with no validators.
+    Withdraw,
+    /// `SSVNetwork.setFeeRecipientAddress`.
+    FeeRecipient,
+}
+
+impl IntentKind {
+    pub fn account(&self) -> Account {
+        match self {
+            Self::Deposit | Self::Stake => Account::SuperNode,
+            _ => Account::SsvOwner,
+        }
+    }
+
+    /// The contract function.
+    pub fn function(&self) -> &'static str {
+        match self {
+            Self::Deposit => "StafiSuperNode.deposit",
+            Self::Stake => "StafiSuperNode.stake",
+            Self::Register => "SSVNetwork.bulkRegisterValidator",
+            Self::TopUp => "SSVNetwork.deposit",
+            Self::Reactivate => "SSVNetwork.reactivate",
+            Self::Withdraw => "SSVNetwork.withdraw",
+            Self::FeeRecipient => "SSVNetwork.setFeeRecipientAddress",
+        }
+    }
+}
+
+/// A transaction to send, as a step plans it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intent {
+    pub kind: IntentKind,
+    pub to: Address,
+    pub data: Bytes,
+    /// Wei sent with the call.
+    pub value: U256,
+    /// Validator key indices and pubkeys it concerns.
+    pub key_indices: Vec<u64>,
+    pub pubkeys: Vec<Bytes>,
+    /// The SSV cluster's operator ids, for SSV writes.
+    pub cluster: Option<Vec<u64>>,
+    /// The first SSV owner nonce the keyshares were signed with (registrations).
+    pub owner_nonce: Option<u64>,
+    /// Why: the numbers that triggered it.
+    pub reason: String,
+}
+
+/// Where a recorded intent is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IntentState {
+    /// Signed with `nonce`; maybe sent (a crash may come between signing and sending).
+    Signed,
+    /// Mined in `block`; `success` is the receipt status.
+    Mined { block: u64, success: bool, tx: B256 },
+    /// Its nonce was used by another transaction, or it was given up; re-planned from the chain.
+    Abandoned { reason: String },
+}
+
+/// An intent as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntentRecord {
+    pub id: u64,
+    pub intent: Intent,
+    pub account: Account,
+    pub from: Address,
+    pub nonce: u64,
+    /// Every signed version (a replacement adds one), newest last, as raw EIP-2718 bytes.
+    pub signed: Vec<SignedTx>,
+    pub state: IntentState,
+    /// Block of the snapshot it was planned at.
+    pub planned_at: u64,
+}
+
+/// One signed transaction of an intent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedTx {
+    pub hash: B256,
+    pub raw: Bytes,
+    pub max_fee_per_gas: u128,
+    pub max_priority_fee_per_gas: u128,
+}
+
+impl IntentRecord {
+    /// Still open (not mined, not abandoned).
+    pub fn is_open(&self) -> bool {
+        matches!(self.state, IntentState::Signed)
+    }
+}

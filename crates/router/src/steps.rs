@@ -1,0 +1,516 @@
+//! The pass's steps, in order: each is a value with a `plan` from the [`World`] snapshot to the
+//! [`Intent`]s it wants sent; the pass executes them all through the one write path.
+
+use alloy::primitives::{B256, Bytes, U256};
+use alloy::sol_types::SolCall;
+use cluster_accounting::{
+    Action, BLOCKS_PER_DAY, ClusterVersion, Horizon, TopUp, TopUpPolicy, plan,
+};
+use keygen::{DepositPlan, Seed, WithdrawalTarget};
+use keyshare::{KeysharesBuilder, Operator, ValidatorSecret};
+use operator_selection::{ExistingCluster, FeeToken, SelectionInput, select};
+use stafi_contracts::ssv_network::SSVNetwork;
+use stafi_contracts::stafi_super_node::StafiSuperNode;
+
+use crate::error::RouterError;
+use crate::intent::{Intent, IntentKind};
+use crate::stafi::status;
+use crate::world::World;
+
+const ETH: u128 = 1_000_000_000_000_000_000;
+
+/// One step of the pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// MATCH keys → one batched `SuperNode.stake` (31 ETH each).
+    Stake,
+    /// Free pool ETH → the next unused keys, one batched `SuperNode.deposit` (1 ETH each).
+    Deposit,
+    /// Staked keys not on SSV → `bulkRegisterValidator` with the ETH the runway needs.
+    Onboard,
+    /// Top up, reactivate, or withdraw from empty clusters.
+    Fund,
+    /// `setFeeRecipientAddress(stafiSuperNodeFeePool)` when SSV has another.
+    FeeRecipient,
+}
+
+/// The steps in the order a pass runs them (stake first: the pool's ETH goes to keys already
+/// started).
+pub const PASS: [Step; 5] = [
+    Step::Stake,
+    Step::Deposit,
+    Step::Onboard,
+    Step::Fund,
+    Step::FeeRecipient,
+];
+
+impl Step {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Stake => "stake",
+            Self::Deposit => "deposit",
+            Self::Onboard => "onboard",
+            Self::Fund => "fund",
+            Self::FeeRecipient => "fee recipient",
+        }
+    }
+
+    /// What this step would send, from the snapshot alone.
+    pub fn plan(self, world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+        match self {
+            Self::Stake => plan_stake(world, seed),
+            Self::Deposit => plan_deposit(world, seed),
+            Self::Onboard => plan_onboard(world, seed),
+            Self::Fund => plan_fund(world),
+            Self::FeeRecipient => Ok(plan_fee_recipient(world)),
+        }
+    }
+}
+
+fn eth(wei: U256) -> String {
+    cluster_accounting::format_amount(wei, ClusterVersion::Eth)
+        .unwrap_or_else(|_| format!("{wei} wei"))
+}
+
+/// Pool ETH the router may commit: the balance above the reserve.
+fn above_reserve(world: &World<'_>) -> U256 {
+    world
+        .pool_balance
+        .saturating_sub(world.node.settings.pool_reserve)
+}
+
+/// Deposit data (pubkey, signature, deposit_data_root) of keys for `gwei` to StaFi's withdrawal
+/// address, on this network.
+fn deposit_data(
+    world: &World<'_>,
+    seed: &Seed,
+    indices: &[u64],
+    gwei: u64,
+) -> Result<Vec<(Bytes, Bytes, B256)>, RouterError> {
+    let network = world.node.settings.profile.consensus.clone();
+    let target = WithdrawalTarget::Execution(world.node.stafi.addresses.withdraw);
+    indices
+        .iter()
+        .map(|&index| {
+            let i = u32::try_from(index).map_err(|_| RouterError::Overflow {
+                what: "key index",
+                value: U256::from(index),
+            })?;
+            let d = DepositPlan::new(network.clone(), target)
+                .start_index(i)
+                .count(1)
+                .amount_gwei(gwei)
+                .run(seed)
+                .map_err(|source| RouterError::KeyDerivation { index, source })?
+                .remove(0);
+            Ok((
+                Bytes::copy_from_slice(d.pubkey.as_bytes()),
+                Bytes::copy_from_slice(d.signature.as_bytes()),
+                B256::from(d.deposit_data_root),
+            ))
+        })
+        .collect()
+}
+
+fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+    let in_flight = world.in_flight_keys();
+    let matched: Vec<u64> = world
+        .keys
+        .iter()
+        .filter(|k| k.stafi_status == status::MATCH && !in_flight.contains(&k.index))
+        .map(|k| k.index)
+        .collect();
+    for k in world
+        .keys
+        .iter()
+        .filter(|k| k.stafi_status == status::UNMATCH)
+    {
+        tracing::warn!(index = k.index, pubkey = %k.pubkey, "StaFi's oracles voted UNMATCH: never staked");
+    }
+    let affordable = above_reserve(world) / U256::from(31 * ETH);
+    let cap =
+        usize::try_from(world.node.settings.config.batch.max_stakes_per_tx).unwrap_or(usize::MAX);
+    let n = matched
+        .len()
+        .min(cap)
+        .min(usize::try_from(affordable).unwrap_or(usize::MAX));
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let indices = &matched[..n];
+    let data = deposit_data(world, seed, indices, 31_000_000_000)?;
+    let (pubkeys, sigs, roots) = unzip3(data);
+    Ok(vec![Intent {
+        kind: IntentKind::Stake,
+        to: world.node.stafi.addresses.super_node,
+        data: StafiSuperNode::stakeCall {
+            _validatorPubkeys: pubkeys.clone(),
+            _validatorSignatures: sigs,
+            _depositDataRoots: roots,
+        }
+        .abi_encode()
+        .into(),
+        value: U256::ZERO,
+        key_indices: indices.to_vec(),
+        pubkeys,
+        cluster: None,
+        owner_nonce: None,
+        reason: format!(
+            "{} key(s) at MATCH; pool {} above the reserve covers {} stake(s) of 31 ETH",
+            matched.len(),
+            eth(above_reserve(world)),
+            affordable
+        ),
+    }])
+}
+
+fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+    if !world.deposits_enabled || !world.withdrawal_credentials_match {
+        if !world.withdrawal_credentials_match {
+            tracing::error!(
+                "StafiNetworkSettings' withdrawal credentials differ from 0x01 ‖ StafiWithdraw: no deposit is made"
+            );
+        }
+        return Ok(Vec::new());
+    }
+    // Each key deposited but not staked still needs its 31 ETH from the pool.
+    let pending = world
+        .keys
+        .iter()
+        .filter(|k| matches!(k.stafi_status, status::INITIAL | status::MATCH))
+        .count();
+    let owed = U256::from(31 * ETH) * U256::from(pending);
+    let usable = above_reserve(world).saturating_sub(owed);
+    let affordable = usize::try_from(usable / U256::from(32 * ETH)).unwrap_or(usize::MAX);
+    let used = world.keys.len() + world.in_flight_keys().len();
+    let room = usize::try_from(world.pubkey_limit)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(used);
+    let cap =
+        usize::try_from(world.node.settings.config.batch.max_deposits_per_tx).unwrap_or(usize::MAX);
+    let n = affordable.min(room).min(cap);
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let indices = world.free_indices(n);
+    let data = deposit_data(world, seed, &indices, 1_000_000_000)?;
+    let (pubkeys, sigs, roots) = unzip3(data);
+    Ok(vec![Intent {
+        kind: IntentKind::Deposit,
+        to: world.node.stafi.addresses.super_node,
+        data: StafiSuperNode::depositCall {
+            _validatorPubkeys: pubkeys.clone(),
+            _validatorSignatures: sigs,
+            _depositDataRoots: roots,
+        }
+        .abi_encode()
+        .into(),
+        value: U256::ZERO,
+        key_indices: indices,
+        pubkeys,
+        cluster: None,
+        owner_nonce: None,
+        reason: format!(
+            "pool {} above the reserve, {} owed to {pending} deposited key(s): {} usable = {affordable} validator(s); pubkey room {room}",
+            eth(above_reserve(world)),
+            eth(owed),
+            eth(usable),
+        ),
+    }])
+}
+
+fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+    let owner = world.node.identity.ssv_owner;
+    let index = &world.node.index;
+    let in_flight = world.in_flight_keys();
+    let waiting: Vec<&crate::store::ValidatorRecord> = world
+        .keys
+        .iter()
+        .filter(|k| k.stafi_status == status::STAKING && !in_flight.contains(&k.index))
+        .filter(|k| {
+            index
+                .validator(owner, &k.pubkey)
+                .is_none_or(|v| v.removed.is_some())
+        })
+        .filter(|k| {
+            !world
+                .beacon_status(&k.pubkey)
+                .is_some_and(|s| s.starts_with("exited") || s.starts_with("withdrawal"))
+        })
+        .collect();
+    if waiting.is_empty() {
+        return Ok(Vec::new());
+    }
+    let candidates = match &world.candidates {
+        Ok(c) => c.clone(),
+        Err(problem) => {
+            tracing::warn!(
+                ?problem,
+                waiting = waiting.len(),
+                "no operator metadata: onboarding waits"
+            );
+            return Ok(Vec::new());
+        }
+    };
+    let clusters: Vec<ExistingCluster> = index
+        .clusters_of(owner)
+        .filter(|c| c.tuple.active && !world.cluster_in_flight(&c.operator_ids))
+        .map(|c| ExistingCluster {
+            operator_ids: c.operator_ids.clone(),
+            validator_count: c.tuple.validator_count,
+            validators: Vec::new(),
+            fee_token: if index
+                .ledger()
+                .cluster(owner, &c.operator_ids)
+                .is_some_and(|r| r.state.version == ClusterVersion::Ssv)
+            {
+                FeeToken::LegacySsv
+            } else {
+                FeeToken::Eth
+            },
+        })
+        .collect();
+    let input = SelectionInput {
+        candidates: candidates.clone(),
+        clusters,
+        owner,
+        validators_per_operator_limit: world.validators_per_operator_limit,
+    };
+    let selection =
+        select(&input, &world.policy).map_err(|e| RouterError::Selection(Box::new(e)))?;
+    let ids = selection.committee.clone();
+    if world.cluster_in_flight(&ids) {
+        return Ok(Vec::new());
+    }
+    let committee = ssv_committee_cap(ids.len());
+    let cap = usize::try_from(world.node.settings.config.batch.max_registrations_per_tx)
+        .unwrap_or(usize::MAX)
+        .min(committee);
+    let batch: Vec<&crate::store::ValidatorRecord> = waiting.into_iter().take(cap).collect();
+    let nonce = index.owner_nonce(owner);
+    let operators = candidates
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .map(|c| Operator::from_base64(c.id, &c.public_key))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| RouterError::Keyshare(Box::new(e)))?;
+    let secrets = batch
+        .iter()
+        .map(|k| {
+            let i = u32::try_from(k.index).map_err(|_| RouterError::Overflow {
+                what: "key index",
+                value: U256::from(k.index),
+            })?;
+            ValidatorSecret::from_bytes(&seed.signing_key(i).to_bytes())
+                .map_err(|e| RouterError::Keyshare(Box::new(e)))
+        })
+        .collect::<Result<Vec<_>, RouterError>>()?;
+    let file = KeysharesBuilder::new(operators, owner)
+        .map_err(|e| RouterError::Keyshare(Box::new(e)))?
+        .nonce(nonce)
+        .build(&secrets)
+        .map_err(|e| RouterError::Keyshare(Box::new(e)))?;
+    let tuple = index.cluster_tuple(owner, &ids);
+    let (state, at) = index.ledger().view(owner, &ids, world.block)?;
+    let runway = &world.node.settings.config.runway;
+    let count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+    let amount = plan(
+        &state,
+        &at,
+        &world.eth_params,
+        &Action::AddValidators { count },
+        Horizon {
+            inclusion_blocks: runway.inclusion_margin_blocks,
+            runway_blocks: runway.target_days * BLOCKS_PER_DAY,
+        },
+    )?
+    .amount;
+    let pubkeys: Vec<Bytes> = file
+        .items
+        .iter()
+        .map(|i| Bytes::copy_from_slice(&i.public_key))
+        .collect();
+    let shares: Vec<Bytes> = file
+        .items
+        .iter()
+        .map(|i| Bytes::copy_from_slice(&i.shares_data))
+        .collect();
+    Ok(vec![Intent {
+        kind: IntentKind::Register,
+        to: world.node.settings.ssv_network,
+        data: SSVNetwork::bulkRegisterValidatorCall {
+            publicKeys: pubkeys.clone(),
+            operatorIds: ids.clone(),
+            sharesData: shares,
+            cluster: tuple.into(),
+        }
+        .abi_encode()
+        .into(),
+        value: amount,
+        key_indices: batch.iter().map(|k| k.index).collect(),
+        pubkeys,
+        cluster: Some(ids.clone()),
+        owner_nonce: Some(nonce),
+        reason: format!(
+            "{count} staked key(s) not on SSV; committee {ids:?} ({:?}); {} funds {} days of runway",
+            selection.source,
+            eth(amount),
+            runway.target_days
+        ),
+    }])
+}
+
+fn ssv_committee_cap(n: usize) -> usize {
+    match n {
+        4 => 80,
+        7 => 40,
+        10 => 30,
+        _ => 20,
+    }
+}
+
+fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
+    let owner = world.node.identity.ssv_owner;
+    let index = &world.node.index;
+    let runway = &world.node.settings.config.runway;
+    let policy = TopUpPolicy {
+        threshold_runway_blocks: runway.floor_days * BLOCKS_PER_DAY,
+        target_runway_blocks: runway.target_days * BLOCKS_PER_DAY,
+        inclusion_margin_blocks: runway.inclusion_margin_blocks,
+    };
+    let mut out = Vec::new();
+    for c in index.clusters_of(owner) {
+        if world.cluster_in_flight(&c.operator_ids) {
+            continue;
+        }
+        let (state, at) = index.ledger().view(owner, &c.operator_ids, world.block)?;
+        if state.version == ClusterVersion::Ssv {
+            continue;
+        }
+        let ids = c.operator_ids.clone();
+        let tuple: stafi_contracts::Cluster = c.tuple.into();
+        if c.tuple.validator_count == 0 {
+            let balance = if c.tuple.active {
+                state.balance(&at)?
+            } else {
+                c.tuple.balance
+            };
+            if balance > U256::ZERO {
+                out.push(Intent {
+                    kind: IntentKind::Withdraw,
+                    to: world.node.settings.ssv_network,
+                    data: SSVNetwork::withdrawCall {
+                        operatorIds: ids.clone(),
+                        amount: balance,
+                        cluster: tuple,
+                    }
+                    .abi_encode()
+                    .into(),
+                    value: U256::ZERO,
+                    key_indices: Vec::new(),
+                    pubkeys: Vec::new(),
+                    cluster: Some(ids),
+                    owner_nonce: None,
+                    reason: format!("cluster has no validators and holds {}", eth(balance)),
+                });
+            }
+            continue;
+        }
+        match policy.decide(&state, &at, &world.eth_params)? {
+            TopUp::NotNeeded { .. } | TopUp::MigrationRequired { .. } => {}
+            TopUp::Deposit {
+                amount,
+                runway,
+                urgent,
+            } => out.push(Intent {
+                kind: IntentKind::TopUp,
+                to: world.node.settings.ssv_network,
+                data: SSVNetwork::depositCall {
+                    clusterOwner: owner,
+                    operatorIds: ids.clone(),
+                    cluster: tuple,
+                }
+                .abi_encode()
+                .into(),
+                value: amount,
+                key_indices: Vec::new(),
+                pubkeys: Vec::new(),
+                cluster: Some(ids),
+                owner_nonce: None,
+                reason: format!(
+                    "runway {} days is below the floor of {} days{}; {} restores {} days",
+                    runway.days().map_or_else(|| "-".into(), |d| d.to_string()),
+                    world.node.settings.config.runway.floor_days,
+                    if urgent { " (urgent)" } else { "" },
+                    eth(amount),
+                    world.node.settings.config.runway.target_days
+                ),
+            }),
+            TopUp::Reactivate { amount } => out.push(Intent {
+                kind: IntentKind::Reactivate,
+                to: world.node.settings.ssv_network,
+                data: SSVNetwork::reactivateCall {
+                    operatorIds: ids.clone(),
+                    cluster: tuple,
+                }
+                .abi_encode()
+                .into(),
+                value: amount,
+                key_indices: Vec::new(),
+                pubkeys: Vec::new(),
+                cluster: Some(ids),
+                owner_nonce: None,
+                reason: format!(
+                    "liquidated with {} validator(s); {} reactivates it for {} days",
+                    c.tuple.validator_count,
+                    eth(amount),
+                    world.node.settings.config.runway.target_days
+                ),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn plan_fee_recipient(world: &World<'_>) -> Vec<Intent> {
+    let owner = world.node.identity.ssv_owner;
+    let current = world.node.index.fee_recipient(owner);
+    let in_flight = world
+        .in_flight
+        .iter()
+        .any(|r| r.intent.kind == IntentKind::FeeRecipient);
+    if current == Some(world.fee_pool) || in_flight {
+        return Vec::new();
+    }
+    vec![Intent {
+        kind: IntentKind::FeeRecipient,
+        to: world.node.settings.ssv_network,
+        data: SSVNetwork::setFeeRecipientAddressCall {
+            recipientAddress: world.fee_pool,
+        }
+        .abi_encode()
+        .into(),
+        value: U256::ZERO,
+        key_indices: Vec::new(),
+        pubkeys: Vec::new(),
+        cluster: None,
+        owner_nonce: None,
+        reason: format!(
+            "SSV fee recipient is {}, StaFi's super-node fee pool is {}",
+            current.map_or_else(|| "unset".to_owned(), |a| a.to_string()),
+            world.fee_pool
+        ),
+    }]
+}
+
+fn unzip3(v: Vec<(Bytes, Bytes, B256)>) -> (Vec<Bytes>, Vec<Bytes>, Vec<B256>) {
+    let mut a = Vec::with_capacity(v.len());
+    let mut b = Vec::with_capacity(v.len());
+    let mut c = Vec::with_capacity(v.len());
+    for (x, y, z) in v {
+        a.push(x);
+        b.push(y);
+        c.push(z);
+    }
+    (a, b, c)
+}
