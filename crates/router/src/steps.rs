@@ -76,7 +76,7 @@ fn eth(wei: U256) -> String {
 fn above_reserve(world: &World<'_>) -> U256 {
     world
         .pool_balance
-        .saturating_sub(world.node.settings.pool_reserve)
+        .saturating_sub(world.settings.pool_reserve)
 }
 
 /// Deposit data (pubkey, signature, deposit_data_root) of keys for `gwei` to StaFi's withdrawal
@@ -87,8 +87,8 @@ fn deposit_data(
     indices: &[u64],
     gwei: u64,
 ) -> Result<Vec<(Bytes, Bytes, B256)>, RouterError> {
-    let network = world.node.settings.profile.consensus.clone();
-    let target = WithdrawalTarget::Execution(world.node.stafi.addresses.withdraw);
+    let network = world.settings.profile.consensus.clone();
+    let target = WithdrawalTarget::Execution(world.addresses.withdraw);
     indices
         .iter()
         .map(|&index| {
@@ -128,8 +128,7 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError
         tracing::warn!(index = k.index, pubkey = %k.pubkey, "StaFi's oracles voted UNMATCH: never staked");
     }
     let affordable = above_reserve(world) / U256::from(31 * ETH);
-    let cap =
-        usize::try_from(world.node.settings.config.batch.max_stakes_per_tx).unwrap_or(usize::MAX);
+    let cap = usize::try_from(world.settings.config.batch.max_stakes_per_tx).unwrap_or(usize::MAX);
     let n = matched
         .len()
         .min(cap)
@@ -142,7 +141,7 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError
     let (pubkeys, sigs, roots) = unzip3(data);
     Ok(vec![Intent {
         kind: IntentKind::Stake,
-        to: world.node.stafi.addresses.super_node,
+        to: world.addresses.super_node,
         data: StafiSuperNode::stakeCall {
             _validatorPubkeys: pubkeys.clone(),
             _validatorSignatures: sigs,
@@ -187,7 +186,7 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         .unwrap_or(usize::MAX)
         .saturating_sub(used);
     let cap =
-        usize::try_from(world.node.settings.config.batch.max_deposits_per_tx).unwrap_or(usize::MAX);
+        usize::try_from(world.settings.config.batch.max_deposits_per_tx).unwrap_or(usize::MAX);
     let n = affordable.min(room).min(cap);
     if n == 0 {
         return Ok(Vec::new());
@@ -197,7 +196,7 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
     let (pubkeys, sigs, roots) = unzip3(data);
     Ok(vec![Intent {
         kind: IntentKind::Deposit,
-        to: world.node.stafi.addresses.super_node,
+        to: world.addresses.super_node,
         data: StafiSuperNode::depositCall {
             _validatorPubkeys: pubkeys.clone(),
             _validatorSignatures: sigs,
@@ -220,8 +219,8 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
 }
 
 fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
-    let owner = world.node.identity.ssv_owner;
-    let index = &world.node.index;
+    let owner = world.identity.ssv_owner;
+    let index = &world.index;
     let in_flight = world.in_flight_keys();
     let waiting: Vec<&crate::store::ValidatorRecord> = world
         .keys
@@ -283,7 +282,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         return Ok(Vec::new());
     }
     let committee = ssv_committee_cap(ids.len());
-    let cap = usize::try_from(world.node.settings.config.batch.max_registrations_per_tx)
+    let cap = usize::try_from(world.settings.config.batch.max_registrations_per_tx)
         .unwrap_or(usize::MAX)
         .min(committee);
     let batch: Vec<&crate::store::ValidatorRecord> = waiting.into_iter().take(cap).collect();
@@ -312,7 +311,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         .map_err(|e| RouterError::Keyshare(Box::new(e)))?;
     let tuple = index.cluster_tuple(owner, &ids);
     let (state, at) = index.ledger().view(owner, &ids, world.block)?;
-    let runway = &world.node.settings.config.runway;
+    let runway = &world.settings.config.runway;
     let count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
     let amount = plan(
         &state,
@@ -337,7 +336,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         .collect();
     Ok(vec![Intent {
         kind: IntentKind::Register,
-        to: world.node.settings.ssv_network,
+        to: world.settings.ssv_network,
         data: SSVNetwork::bulkRegisterValidatorCall {
             publicKeys: pubkeys.clone(),
             operatorIds: ids.clone(),
@@ -370,9 +369,9 @@ fn ssv_committee_cap(n: usize) -> usize {
 }
 
 fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
-    let owner = world.node.identity.ssv_owner;
-    let index = &world.node.index;
-    let runway = &world.node.settings.config.runway;
+    let owner = world.identity.ssv_owner;
+    let index = &world.index;
+    let runway = &world.settings.config.runway;
     let policy = TopUpPolicy {
         threshold_runway_blocks: runway.floor_days * BLOCKS_PER_DAY,
         target_runway_blocks: runway.target_days * BLOCKS_PER_DAY,
@@ -398,7 +397,7 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
             if balance > U256::ZERO {
                 out.push(Intent {
                     kind: IntentKind::Withdraw,
-                    to: world.node.settings.ssv_network,
+                    to: world.settings.ssv_network,
                     data: SSVNetwork::withdrawCall {
                         operatorIds: ids.clone(),
                         amount: balance,
@@ -424,7 +423,7 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                 urgent,
             } => out.push(Intent {
                 kind: IntentKind::TopUp,
-                to: world.node.settings.ssv_network,
+                to: world.settings.ssv_network,
                 data: SSVNetwork::depositCall {
                     clusterOwner: owner,
                     operatorIds: ids.clone(),
@@ -440,15 +439,15 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                 reason: format!(
                     "runway {} days is below the floor of {} days{}; {} restores {} days",
                     runway.days().map_or_else(|| "-".into(), |d| d.to_string()),
-                    world.node.settings.config.runway.floor_days,
+                    world.settings.config.runway.floor_days,
                     if urgent { " (urgent)" } else { "" },
                     eth(amount),
-                    world.node.settings.config.runway.target_days
+                    world.settings.config.runway.target_days
                 ),
             }),
             TopUp::Reactivate { amount } => out.push(Intent {
                 kind: IntentKind::Reactivate,
-                to: world.node.settings.ssv_network,
+                to: world.settings.ssv_network,
                 data: SSVNetwork::reactivateCall {
                     operatorIds: ids.clone(),
                     cluster: tuple,
@@ -464,7 +463,7 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                     "liquidated with {} validator(s); {} reactivates it for {} days",
                     c.tuple.validator_count,
                     eth(amount),
-                    world.node.settings.config.runway.target_days
+                    world.settings.config.runway.target_days
                 ),
             }),
         }
@@ -473,8 +472,8 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
 }
 
 fn plan_fee_recipient(world: &World<'_>) -> Vec<Intent> {
-    let owner = world.node.identity.ssv_owner;
-    let current = world.node.index.fee_recipient(owner);
+    let owner = world.identity.ssv_owner;
+    let current = world.index.fee_recipient(owner);
     let in_flight = world
         .in_flight
         .iter()
@@ -484,7 +483,7 @@ fn plan_fee_recipient(world: &World<'_>) -> Vec<Intent> {
     }
     vec![Intent {
         kind: IntentKind::FeeRecipient,
-        to: world.node.settings.ssv_network,
+        to: world.settings.ssv_network,
         data: SSVNetwork::setFeeRecipientAddressCall {
             recipientAddress: world.fee_pool,
         }

@@ -13,11 +13,14 @@ use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork, wire};
 use stafi_contracts::ssv_network_views::SSVNetworkViews;
 use stafi_contracts::stafi_user_deposit::StafiUserDeposit;
 
+use crate::config::Settings;
 use crate::error::RouterError;
 use crate::intent::IntentRecord;
-use crate::node::Node;
+use crate::node::{Identity, Node};
 use crate::operators::{Exclusion, candidates_from_api, confirm_with_chain};
 use crate::store::ValidatorRecord;
+use ssv_sync::Index;
+use stafi_contracts::StafiAddresses;
 
 /// Operator metadata fetched from the SSV API, with when.
 #[derive(Debug, Clone)]
@@ -38,7 +41,11 @@ pub enum MetadataProblem {
 /// The snapshot a pass plans on.
 #[derive(Debug, Clone)]
 pub struct World<'a> {
-    pub node: &'a Node,
+    pub settings: &'a Settings,
+    pub addresses: &'a StafiAddresses,
+    pub identity: Identity,
+    /// The SSV index, synced to `block`.
+    pub index: &'a Index,
     /// The block every read is pinned to.
     pub block: u64,
     pub pool_balance: U256,
@@ -176,7 +183,10 @@ impl Node {
             Err(problem) => (Err(problem), Vec::new()),
         };
         Ok(World {
-            node: self,
+            settings: &self.settings,
+            addresses: &self.stafi.addresses,
+            identity: self.identity,
+            index: &self.index,
             block,
             pool_balance,
             pubkey_limit,
