@@ -41,6 +41,11 @@ enum Command {
     Status(cmd::status::StatusArgs),
     /// The configuration: check it against the chain, or print a documented example.
     Config(cmd::config::ConfigCmdArgs),
+    /// The daemon: on every new block, stake matched keys, deposit free pool ETH, register staked
+    /// keys on SSV, fund clusters and set the fee recipient (`--plan`: one read-only pass).
+    Run(cmd::run::RunArgs),
+    /// One read-only pass: every transaction `run` would send now, with gas and the reason.
+    Plan(cmd::run::PlanArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,8 @@ fn main() -> ExitCode {
         Command::Operators(args) => cmd::operators::run(&args),
         Command::Status(args) => cmd::status::run(&args),
         Command::Config(args) => cmd::config::run(&args),
+        Command::Run(args) => cmd::run::run(&args),
+        Command::Plan(args) => cmd::run::plan(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -720,6 +720,23 @@ impl Devnet {
             })
     }
 
+    /// Mines a block every `seconds` from now on, instead of one per transaction (`0` goes back
+    /// to mining on every transaction): a chain with a block time, like a real one.
+    pub async fn set_block_time(&self, seconds: u64) -> Result<(), DevnetError> {
+        let result = if seconds == 0 {
+            self.provider
+                .anvil_set_interval_mining(0)
+                .await
+                .and(self.provider.anvil_set_auto_mine(true).await)
+        } else {
+            self.provider.anvil_set_interval_mining(seconds).await
+        };
+        result.map_err(|source| DevnetError::Rpc {
+            method: "evm_setIntervalMining",
+            source,
+        })
+    }
+
     /// Moves the chain clock forward (applies to the next block).
     pub async fn increase_time(&self, seconds: u64) -> Result<(), DevnetError> {
         self.provider

@@ -40,13 +40,25 @@ impl Stack {
     /// Starts everything and writes the files into `dir` (created; existing files are refused).
     /// `kdf` encrypts the mnemonic store (tests use a cheap one; the demo the default).
     pub async fn start(builder: DevnetBuilder, dir: &Path, kdf: Kdf) -> Result<Self, DevnetError> {
+        let mnemonic = Mnemonic::generate().map_err(|source| DevnetError::Keygen { source })?;
+        Self::start_with_mnemonic(builder, dir, kdf, &mnemonic).await
+    }
+
+    /// [`start`](Self::start) with a given validator mnemonic: the same chain and the same keys
+    /// on every run (tests that compare output with an expectation file).
+    pub async fn start_with_mnemonic(
+        builder: DevnetBuilder,
+        dir: &Path,
+        kdf: Kdf,
+        mnemonic: &Mnemonic,
+    ) -> Result<Self, DevnetError> {
         let devnet = builder.spawn().await?;
         let beacon = FakeBeacon::devnet_builder(&devnet).spawn().await?;
         let ssv_api = FakeSsvApi::devnet_builder(&devnet)
             .operators(devnet_operators(&devnet))
             .spawn()
             .await?;
-        let files = write_files(&devnet, &beacon, &ssv_api, dir, kdf)?;
+        let files = write_files(&devnet, &beacon, &ssv_api, dir, kdf, mnemonic)?;
         let mnemonic = keygen::open_mnemonic_store(&files.mnemonic_store, STACK_PASSWORD)
             .map_err(|source| DevnetError::Keygen { source })?;
         Ok(Self {
@@ -72,6 +84,7 @@ fn write_files(
     ssv_api: &FakeSsvApi,
     dir: &Path,
     kdf: Kdf,
+    mnemonic: &Mnemonic,
 ) -> Result<StackFiles, DevnetError> {
     let keys = dir.join("keys");
     std::fs::create_dir_all(&keys).map_err(io(&keys))?;
@@ -106,8 +119,7 @@ fn write_files(
     };
     let super_node_keystore = account("super-node", devnet.accounts.super_node)?;
     let ssv_owner_keystore = account("ssv-owner", devnet.accounts.ssv_owner)?;
-    let mnemonic = Mnemonic::generate().map_err(|source| DevnetError::Keygen { source })?;
-    let store = MnemonicStore::encrypt(&mnemonic, STACK_PASSWORD, kdf)
+    let store = MnemonicStore::encrypt(mnemonic, STACK_PASSWORD, kdf)
         .map_err(|source| DevnetError::Keygen { source })?;
     let mnemonic_store = keys.join("mnemonic.json");
     write_new(&mnemonic_store, store.to_json().as_bytes())?;
@@ -152,6 +164,11 @@ ssv_owner_keystore = "keys/ssv-owner.json"
 ssv_owner_password_file = "keys/password"
 mnemonic_store = "keys/mnemonic.json"
 mnemonic_password_file = "keys/password"
+
+[pass]
+# The devnet mines on every transaction (or once a second): check often, pass at least every 2 s.
+interval_secs = 1
+max_idle_secs = 2
 
 [metrics]
 listen = "127.0.0.1:0"

@@ -351,6 +351,10 @@ pub struct PassSection {
     /// How long one pass waits for a receipt before moving on (the write stays open), seconds.
     #[serde(default = "d_receipt")]
     pub receipt_timeout_secs: u64,
+    /// A pass runs at least this often even with no new block (a stalled head, or a chain that
+    /// mines only on transactions), seconds.
+    #[serde(default = "d_max_idle")]
+    pub max_idle_secs: u64,
 }
 
 const fn d_interval() -> u64 {
@@ -362,6 +366,9 @@ const fn d_replace() -> u64 {
 const fn d_receipt() -> u64 {
     180
 }
+const fn d_max_idle() -> u64 {
+    60
+}
 
 impl Default for PassSection {
     fn default() -> Self {
@@ -369,6 +376,7 @@ impl Default for PassSection {
             interval_secs: d_interval(),
             replace_after_secs: d_replace(),
             receipt_timeout_secs: d_receipt(),
+            max_idle_secs: d_max_idle(),
         }
     }
 }

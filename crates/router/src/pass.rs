@@ -53,6 +53,28 @@ impl PassReport {
             .filter(|r| matches!(r, Ok(WriteOutcome::Mined { success: true, .. })))
             .count()
     }
+
+    /// One line per write, failure or back-off (idle steps say nothing).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (step, outcome) in &self.steps {
+            let head = format!("block {}: {}:", self.block, step.name());
+            match outcome {
+                StepOutcome::Idle => {}
+                StepOutcome::BackingOff { passes_left } => out.push(format!(
+                    "{head} backing off after failures ({passes_left} pass(es) left)"
+                )),
+                StepOutcome::PlanFailed { error } => {
+                    out.push(format!("{head} cannot plan: {error}"));
+                }
+                StepOutcome::Wrote(writes) => out.extend(writes.iter().map(|w| match w {
+                    Ok(o) => format!("{head} {o}"),
+                    Err(e) => format!("{head} refused: {e}"),
+                })),
+            }
+        }
+        out
+    }
 }
 
 /// One write a read-only pass would send.
@@ -276,9 +298,25 @@ impl Router {
         &mut self,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), RouterError> {
+        self.run_with(shutdown, |report| {
+            tracing::info!(block = report.block, mined = report.mined(), "pass done");
+            false
+        })
+        .await
+    }
+
+    /// Runs passes on every new block until `shutdown` resolves or `after_pass` returns true.
+    /// A pass in progress always finishes; a failed pass is logged and retried on the next block.
+    pub async fn run_with(
+        &mut self,
+        shutdown: impl std::future::Future<Output = ()>,
+        mut after_pass: impl FnMut(&PassReport) -> bool,
+    ) -> Result<(), RouterError> {
         let interval = Duration::from_secs(self.node.settings.config.pass.interval_secs);
+        let max_idle = Duration::from_secs(self.node.settings.config.pass.max_idle_secs);
         tokio::pin!(shutdown);
         let mut last_block = None;
+        let mut last_pass: Option<std::time::Instant> = None;
         loop {
             let head = self
                 .node
@@ -288,14 +326,18 @@ impl Router {
                 })
                 .await;
             match head {
-                Ok(h) if Some(h) != last_block => {
+                Ok(h)
+                    if Some(h) != last_block
+                        || last_pass.is_none_or(|t| t.elapsed() >= max_idle) =>
+                {
                     last_block = Some(h);
+                    last_pass = Some(std::time::Instant::now());
                     match self.pass().await {
-                        Ok(report) => tracing::info!(
-                            block = report.block,
-                            mined = report.mined(),
-                            "pass done"
-                        ),
+                        Ok(report) => {
+                            if after_pass(&report) {
+                                return Ok(());
+                            }
+                        }
                         Err(e) => {
                             tracing::error!(error = %e, "pass failed; retrying on the next block");
                         }
@@ -313,26 +355,45 @@ impl Router {
 }
 
 impl PlannedWrite {
-    /// One line per write, for `--plan`.
+    /// A few lines per write, for `--plan`: the call, its arguments summarised, the gas and why.
     pub fn to_line(&self) -> String {
         let value =
             cluster_accounting::format_amount(self.value, cluster_accounting::ClusterVersion::Eth)
                 .unwrap_or_else(|_| format!("{} wei", self.value));
         let gas = match &self.gas {
             Ok(g) => format!("{g} gas"),
-            Err(e) => format!("refused: {e}"),
+            Err(e) => format!("refused by simulation: {e}"),
         };
-        format!(
-            "{:<13} {} keys {:?}{}{} value {value}, {gas}\n    why: {}",
-            self.step,
-            self.function,
-            self.key_indices,
-            self.operator_ids
-                .as_ref()
-                .map_or_else(String::new, |ids| format!(" operators {ids:?}")),
-            self.owner_nonce
-                .map_or_else(String::new, |n| format!(" nonce {n}")),
-            self.reason
-        )
+        let mut text = format!(
+            "[{}] {} at {}, value {value}, {gas}\n",
+            self.step, self.function, self.contract
+        );
+        if !self.pubkeys.is_empty() {
+            let keys: Vec<String> = self
+                .key_indices
+                .iter()
+                .zip(&self.pubkeys)
+                .map(|(i, pk)| format!("#{i} {}", short(pk)))
+                .collect();
+            text.push_str(&format!("    keys: {}\n", keys.join(", ")));
+        }
+        if let Some(ids) = &self.operator_ids {
+            text.push_str(&format!("    operators: {ids:?}"));
+            if let Some(n) = self.owner_nonce {
+                text.push_str(&format!(", owner nonce from {n}"));
+            }
+            text.push('\n');
+        }
+        text.push_str(&format!("    why: {}", self.reason));
+        text
+    }
+}
+
+/// `0x1234ab…cdef` for a long hex string.
+fn short(hex: &str) -> String {
+    if hex.len() > 14 {
+        format!("{}…{}", &hex[..8], &hex[hex.len() - 6..])
+    } else {
+        hex.to_owned()
     }
 }

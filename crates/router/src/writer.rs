@@ -55,6 +55,39 @@ pub enum WriteOutcome {
     Abandoned { intent: u64, reason: String },
 }
 
+impl std::fmt::Display for WriteOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Mined {
+                intent,
+                tx,
+                block,
+                success,
+                gas_used,
+            } => write!(
+                f,
+                "write #{intent} {} in block {block} ({tx}, {gas_used} gas)",
+                if *success { "mined" } else { "REVERTED" }
+            ),
+            Self::Pending { intent, tx } => {
+                write!(
+                    f,
+                    "write #{intent} sent ({tx}), not mined yet: awaited next pass"
+                )
+            }
+            Self::FeeAboveCap { needed, cap } => write!(
+                f,
+                "waiting: the network's fee {} gwei is above the cap {} gwei (gas.max_fee_per_gas_gwei); nothing signed",
+                needed / 1_000_000_000,
+                cap / 1_000_000_000
+            ),
+            Self::Abandoned { intent, reason } => {
+                write!(f, "write #{intent} abandoned: {reason}")
+            }
+        }
+    }
+}
+
 /// Signs and sends for the router's two accounts.
 #[derive(Debug, Clone)]
 pub struct Writer {

@@ -7,4 +7,5 @@ pub mod keyshares;
 pub mod networks;
 pub mod node;
 pub mod operators;
+pub mod run;
 pub mod status;

@@ -1,0 +1,133 @@
+//! `stafi-router run`: the daemon (a pass on every new block until SIGINT/SIGTERM), and
+//! `stafi-router plan` / `run --plan`: one read-only pass printing every write it would send.
+
+use clap::Args;
+use router::{PassReport, PlannedWrite, Router};
+
+use super::node::{self, ConfigArgs};
+use crate::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Run one read-only pass and print the writes it would send (same as `stafi-router plan`).
+    #[arg(long)]
+    pub plan: bool,
+    /// With `--plan`: print JSON.
+    #[arg(long, requires = "plan")]
+    pub json: bool,
+    /// Stop after this many passes (default: run until interrupted).
+    #[arg(long, value_name = "N", conflicts_with = "plan")]
+    pub passes: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if args.plan {
+        return plan_with(&args.config, args.json);
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
+    runtime.block_on(async {
+        let mut router = open(&args.config).await?;
+        let reconciled = router.start().await?;
+        for outcome in &reconciled {
+            println!("reconciled a write left open: {}", outcome);
+        }
+        println!(
+            "stafi-router running: super node {}, SSV owner {}, synced to block {}",
+            router.node.identity.super_node,
+            router.node.identity.ssv_owner,
+            router.node.syncer.state().cursor.unwrap_or(0)
+        );
+        let passes = args.passes;
+        let mut done = 0u64;
+        router
+            .run_with(shutdown(), |report| {
+                print_report(report);
+                done += 1;
+                passes.is_some_and(|n| done >= n)
+            })
+            .await?;
+        println!("stafi-router stopped after {done} pass(es)");
+        Ok(())
+    })
+}
+
+pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
+    plan_with(&args.config, args.json)
+}
+
+fn plan_with(config: &ConfigArgs, json: bool) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
+    runtime.block_on(async {
+        let mut router = open(config).await?;
+        let planned = router.plan_only().await?;
+        if json {
+            let text = serde_json::to_string_pretty(&planned).map_err(|source| CliError::Json {
+                what: "plan",
+                source,
+            })?;
+            println!("{text}");
+        } else {
+            print!("{}", plan_text(router.node.syncer.state().cursor, &planned));
+        }
+        Ok(())
+    })
+}
+
+async fn open(config: &ConfigArgs) -> Result<Router, CliError> {
+    let settings = config.settings()?;
+    Ok(Router::open(settings, &node::env, node::terminal_prompt()).await?)
+}
+
+/// Resolves on SIGINT or SIGTERM; the pass in progress finishes first.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down after the pass in progress");
+}
+
+fn plan_text(block: Option<u64>, planned: &[PlannedWrite]) -> String {
+    let mut out = format!(
+        "plan at block {}: {} write(s); nothing is sent\n",
+        block.unwrap_or(0),
+        planned.len()
+    );
+    for p in planned {
+        out.push_str(&p.to_line());
+        out.push('\n');
+    }
+    out
+}
+
+fn print_report(report: &PassReport) {
+    for line in report.lines() {
+        println!("{line}");
+    }
+}
