@@ -357,6 +357,7 @@ impl Router {
 impl PlannedWrite {
     /// A few lines per write, for `--plan`: the call, its arguments summarised, the gas and why.
     pub fn to_line(&self) -> String {
+        use std::fmt::Write as _;
         let value =
             cluster_accounting::format_amount(self.value, cluster_accounting::ClusterVersion::Eth)
                 .unwrap_or_else(|_| format!("{} wei", self.value));
@@ -375,16 +376,16 @@ impl PlannedWrite {
                 .zip(&self.pubkeys)
                 .map(|(i, pk)| format!("#{i} {}", short(pk)))
                 .collect();
-            text.push_str(&format!("    keys: {}\n", keys.join(", ")));
+            let _ = writeln!(text, "    keys: {}", keys.join(", "));
         }
         if let Some(ids) = &self.operator_ids {
-            text.push_str(&format!("    operators: {ids:?}"));
+            let _ = write!(text, "    operators: {ids:?}");
             if let Some(n) = self.owner_nonce {
-                text.push_str(&format!(", owner nonce from {n}"));
+                let _ = write!(text, ", owner nonce from {n}");
             }
             text.push('\n');
         }
-        text.push_str(&format!("    why: {}", self.reason));
+        let _ = write!(text, "    why: {}", self.reason);
         text
     }
 }
