@@ -40,7 +40,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         let mut router = open(&args.config).await?;
         let reconciled = router.start().await?;
         for outcome in &reconciled {
-            println!("reconciled a write left open: {}", outcome);
+            println!("reconciled a write left open: {outcome}");
         }
         println!(
             "stafi-router running: super node {}, SSV owner {}, synced to block {}",
