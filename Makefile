@@ -1,5 +1,5 @@
 # The two commands of the quick start:
-#   make demo   the router end to end on local data / a local chain
+#   make demo   the router daemon end to end on a local chain
 #   make test   installs the tools, then fmt, clippy, every test and cargo-deny
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .PHONY: help tools test demo fmt lint deny contracts
 
 help:
-	@echo "make demo   run the end-to-end demo on local data"
+	@echo "make demo   run the router daemon end to end on a local chain"
 	@echo "make test   install tools, then fmt --check, clippy, all tests, cargo-deny"
 
 tools:

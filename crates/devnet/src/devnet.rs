@@ -133,7 +133,7 @@ impl DevnetBuilder {
         self
     }
 
-    /// ETH the user puts in the StaFi deposit pool at start.
+    /// ETH the user puts in the StaFi deposit pool at start (zero: none).
     #[must_use]
     pub fn pool_funding(mut self, wei: U256) -> Self {
         self.pool_funding = wei;
@@ -344,13 +344,15 @@ async fn deploy_stafi(
     )
     .await?;
     send(upgrade.initStorage(true), "StafiUpgrade.initStorage", None).await?;
-    let pool_contract = StafiUserDeposit::new(user_deposit, p);
-    send(
-        pool_contract.deposit().value(pool).from(accounts.user),
-        "StafiUserDeposit.deposit",
-        None,
-    )
-    .await?;
+    if !pool.is_zero() {
+        let pool_contract = StafiUserDeposit::new(user_deposit, p);
+        send(
+            pool_contract.deposit().value(pool).from(accounts.user),
+            "StafiUserDeposit.deposit",
+            None,
+        )
+        .await?;
+    }
     Ok(Addresses {
         deposit_contract,
         stafi_storage: s,
@@ -751,8 +753,8 @@ impl Devnet {
 
     // ------------------------------------------------------------------ StaFi helpers
 
-    /// The user adds ETH to the deposit pool.
-    pub async fn fund_pool(&self, wei: U256) -> Result<(), DevnetError> {
+    /// The user adds ETH to the deposit pool; returns the block it was mined in.
+    pub async fn fund_pool(&self, wei: U256) -> Result<u64, DevnetError> {
         send(
             self.user_deposit()
                 .deposit()
@@ -762,26 +764,29 @@ impl Devnet {
             None,
         )
         .await
-        .map(|_| ())
+        .map(|r| r.block_number.unwrap_or_default())
     }
 
-    /// Every trusted oracle votes the withdrawal credentials of `pubkeys` as matching (or not).
+    /// Every trusted oracle votes the withdrawal credentials of `pubkeys` as matching (or not);
+    /// returns the block of the last vote (the one that decides).
     pub async fn vote_withdraw_credentials(
         &self,
         pubkeys: &[Bytes],
         matched: bool,
-    ) -> Result<(), DevnetError> {
+    ) -> Result<u64, DevnetError> {
         let sn = self.super_node();
+        let mut last = 0;
         for oracle in &self.accounts.oracles {
-            send(
+            let receipt = send(
                 sn.voteWithdrawCredentials(pubkeys.to_vec(), vec![matched; pubkeys.len()])
                     .from(*oracle),
                 "voteWithdrawCredentials",
                 None,
             )
             .await?;
+            last = receipt.block_number.unwrap_or_default();
         }
-        Ok(())
+        Ok(last)
     }
 
     /// The trusted nodes eject validators (by beacon index): during cycle C they record the list of

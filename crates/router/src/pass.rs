@@ -318,6 +318,7 @@ impl Router {
         let mut last_block = None;
         let mut last_pass: Option<std::time::Instant> = None;
         loop {
+            let mut wait = interval;
             let head = self
                 .node
                 .chain
@@ -337,6 +338,12 @@ impl Router {
                             if after_pass(&report) {
                                 return Ok(());
                             }
+                            // Writes landed: the world changed, so a later step may already
+                            // have work (a stake mined → its keys can be registered): look
+                            // at the head again at once.
+                            if report.mined() > 0 {
+                                wait = Duration::ZERO;
+                            }
                         }
                         Err(e) => {
                             tracing::error!(error = %e, "pass failed; retrying on the next block");
@@ -347,8 +354,9 @@ impl Router {
                 Err(e) => tracing::warn!(error = %e, "no execution endpoint answers; waiting"),
             }
             tokio::select! {
+                biased;
                 () = &mut shutdown => return Ok(()),
-                () = tokio::time::sleep(interval) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
     }

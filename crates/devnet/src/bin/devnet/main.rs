@@ -1,0 +1,140 @@
+//! The devnet's command line, for tests and the demo only:
+//!
+//! - `devnet up [--dir DIR] [--pool-eth N]`: starts anvil with the StaFi and SSV doubles, a fake
+//!   beacon node and a fake SSV API on 127.0.0.1, writes a `stafi-router.toml` (with keystores, a
+//!   mnemonic store and password files) into DIR (default `devnet-out`), prints where everything
+//!   is and runs until interrupted.
+//! - `devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S]`: the router
+//!   daemon end to end on a fresh devnet (see `demo.rs`).
+
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use alloy::primitives::U256;
+use devnet::Devnet;
+use devnet::stack::Stack;
+
+const USAGE: &str = "usage: devnet up [--dir DIR] [--pool-eth N]\n       \
+    devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S]";
+
+/// Parsed flags: `--name value` pairs.
+fn flags(args: impl Iterator<Item = String>) -> Result<Vec<(String, String)>, String> {
+    let mut args = args.peekable();
+    let mut out = Vec::new();
+    while let Some(flag) = args.next() {
+        let Some(name) = flag.strip_prefix("--") else {
+            return Err(format!("unexpected argument {flag:?}"));
+        };
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        out.push((name.to_owned(), value));
+    }
+    Ok(out)
+}
+
+fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    v.parse().map_err(|e| format!("--{name} {v:?}: {e}"))
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let parsed = match flags(args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match command.as_deref() {
+        Some("up") => up_options(&parsed).map(|(dir, pool)| runtime.block_on(up(dir, pool))),
+        Some("demo") => demo_options(&parsed).map(|opts| {
+            runtime.block_on(async {
+                match demo::run(&opts).await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("\ndemo failed: {e}");
+                        ExitCode::FAILURE
+                    }
+                }
+            })
+        }),
+        _ => Err("expected a command: up or demo".to_owned()),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("{e}\n{USAGE}");
+        ExitCode::from(2)
+    })
+}
+
+fn up_options(flags: &[(String, String)]) -> Result<(PathBuf, u64), String> {
+    let mut dir = PathBuf::from("devnet-out");
+    let mut pool_eth: u64 = 320;
+    for (name, value) in flags {
+        match name.as_str() {
+            "dir" => dir = PathBuf::from(value),
+            "pool-eth" => pool_eth = number(name, value)?,
+            _ => return Err(format!("unknown flag --{name}")),
+        }
+    }
+    Ok((dir, pool_eth))
+}
+
+fn demo_options(flags: &[(String, String)]) -> Result<demo::DemoOptions, String> {
+    let mut router = None;
+    let mut dir = PathBuf::from("demo-out");
+    let mut validators = 4;
+    let mut timeout = 300;
+    for (name, value) in flags {
+        match name.as_str() {
+            "router" => router = Some(PathBuf::from(value)),
+            "dir" => dir = PathBuf::from(value),
+            "validators" => validators = number(name, value)?,
+            "timeout-secs" => timeout = number(name, value)?,
+            _ => return Err(format!("unknown flag --{name}")),
+        }
+    }
+    if validators == 0 {
+        return Err("--validators must be at least 1".to_owned());
+    }
+    Ok(demo::DemoOptions {
+        router: router.ok_or("--router BIN (the stafi-router binary) is required")?,
+        dir,
+        validators,
+        timeout: Duration::from_secs(timeout),
+    })
+}
+
+async fn up(dir: PathBuf, pool_eth: u64) -> ExitCode {
+    let builder = Devnet::builder()
+        .pool_funding(U256::from(pool_eth) * U256::from(10u64).pow(U256::from(18)));
+    let stack = match Stack::start(builder, &dir, keygen::Kdf::DEFAULT).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("devnet up");
+    println!("  execution RPC   {}", stack.devnet.endpoint_url());
+    println!("  beacon API      {}", stack.beacon.url());
+    println!("  SSV API         {}", stack.ssv_api.network_url());
+    println!("  StafiStorage    {}", stack.devnet.addresses.stafi_storage);
+    println!("  SSVNetwork      {}", stack.devnet.addresses.ssv_network);
+    println!("  config          {}", stack.files.config.display());
+    println!("press Ctrl-C to stop");
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
+}
