@@ -102,6 +102,10 @@ pub struct Syncer {
     config: SyncConfig,
     state: SyncState,
     good_windows: u32,
+    /// The smallest window the node refused: growing never reaches it again.
+    refused: Option<u64>,
+    /// The largest window the node accepted below `refused`.
+    accepted: Option<u64>,
 }
 
 impl Syncer {
@@ -126,6 +130,8 @@ impl Syncer {
             config,
             state,
             good_windows: 0,
+            refused: None,
+            accepted: None,
         }
     }
 
@@ -206,7 +212,15 @@ impl Syncer {
                             message,
                         });
                     }
-                    self.state.window = (self.state.window / 2).max(self.config.window.min.max(1));
+                    let refused = self.state.window;
+                    self.refused = Some(self.refused.map_or(refused, |r| r.min(refused)));
+                    // The node's own limit when its message names one ("up to a 2K block
+                    // range", "limited to a 10000 range"), else half.
+                    let next = range_hint(&message)
+                        .or(self.accepted)
+                        .filter(|&h| h < refused)
+                        .unwrap_or(refused / 2);
+                    self.state.window = next.max(self.config.window.min.max(1));
                     self.good_windows = 0;
                     report.shrinks += 1;
                 }
@@ -291,20 +305,78 @@ impl Syncer {
         self.state.hashes.drain(..excess);
     }
 
+    /// After `grow_after` good windows: double, up to `max`, but never to a size the node
+    /// refused (halfway there instead, so the window settles just under the node's limit).
     fn grow(&mut self) {
+        let window = self.state.window;
+        if self.accepted.is_none_or(|a| a < window) {
+            self.accepted = Some(window);
+        }
         self.good_windows += 1;
-        if self.good_windows >= self.config.window.grow_after
-            && self.state.window < self.config.window.max
+        if self.good_windows < self.config.window.grow_after {
+            return;
+        }
+        self.good_windows = 0;
+        let mut next = window.saturating_mul(2).min(self.config.window.max);
+        if let Some(refused) = self.refused
+            && next >= refused
         {
-            self.state.window = (self.state.window * 2).min(self.config.window.max);
-            self.good_windows = 0;
+            next = window + (refused - window) / 2;
+        }
+        if next > window {
+            self.state.window = next;
         }
     }
+}
+
+/// A block-range limit named in a node's refusal: the number (with an optional `K`) before
+/// "block range" or after "limited to a", as Alchemy, QuickNode and others word it.
+fn range_hint(message: &str) -> Option<u64> {
+    let lower = message.to_ascii_lowercase();
+    let number_at = |text: &str| -> Option<u64> {
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        let n: u64 = digits.parse().ok()?;
+        let rest = &text[digits.len()..];
+        Some(if rest.starts_with('k') { n * 1000 } else { n })
+    };
+    if let Some(i) = lower.find("limited to a ")
+        && let Some(n) = number_at(&lower[i + "limited to a ".len()..])
+    {
+        return Some(n);
+    }
+    let i = lower.find(" block range")?;
+    let start = lower[..i]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == 'k'))
+        .map_or(0, |j| j + 1);
+    number_at(&lower[start..i]).filter(|&n| n > 0)
 }
 
 fn rpc(method: &'static str, e: &SourceError) -> SyncError {
     SyncError::Rpc {
         method,
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_hint;
+
+    #[test]
+    fn range_limits_are_read_from_the_nodes_wording() {
+        // Alchemy's and QuickNode's refusals.
+        assert_eq!(
+            range_hint(
+                "You can make eth_getLogs requests with up to a 2K block range and no limit on the \
+                 response size, or you can request any block range with a cap of 10K logs"
+            ),
+            Some(2000)
+        );
+        assert_eq!(
+            range_hint("eth_getLogs is limited to a 10000 range"),
+            Some(10_000)
+        );
+        assert_eq!(range_hint("block range too large"), None);
+        assert_eq!(range_hint("query returned more than 10000 results"), None);
     }
 }
