@@ -62,17 +62,17 @@ impl ClusterIndices {
 
     /// The indices `blocks` later, assuming no fee changes in between.
     pub fn advance(&self, blocks: u64) -> Result<Self, AccountingError> {
-        let overflow = AccountingError::ArithmeticOverflow {
+        let overflow = || AccountingError::ArithmeticOverflow {
             quantity: "advanced index",
         };
         let grow = |index: u64, fee: u64| {
             blocks
                 .checked_mul(fee)
                 .and_then(|d| d.checked_add(index))
-                .ok_or(overflow.clone())
+                .ok_or_else(overflow)
         };
         Ok(Self {
-            block: self.block.checked_add(blocks).ok_or(overflow.clone())?,
+            block: self.block.checked_add(blocks).ok_or_else(overflow)?,
             operator_index: grow(self.operator_index, self.operator_fee)?,
             network_index: grow(self.network_index, self.network_fee)?,
             ..*self

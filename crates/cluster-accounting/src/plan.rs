@@ -449,6 +449,31 @@ pub enum TopUp {
 }
 
 impl TopUpPolicy {
+    /// Whether an active ETH cluster with validators is safely funded: not liquidatable
+    /// `inclusion_margin_blocks + threshold_runway_blocks` from `at`. Then [`decide`](Self::decide)
+    /// returns [`TopUp::NotNeeded`]; this answers with one liquidation check instead of a runway
+    /// search (liquidation is monotone in the block while fees hold), so a pass over thousands of
+    /// healthy clusters stays cheap. `false` means "ask `decide`", not "needs a top-up".
+    pub fn is_clear(
+        &self,
+        state: &ClusterState,
+        at: &ClusterIndices,
+        params: &LiquidationParams,
+    ) -> Result<bool, AccountingError> {
+        if state.version != ClusterVersion::Eth
+            || !state.cluster.active
+            || state.cluster.validator_count == 0
+        {
+            return Ok(false);
+        }
+        let needed = self.inclusion_margin_blocks + self.threshold_runway_blocks;
+        match at.advance(needed) {
+            Ok(later) => Ok(!is_liquidatable(state, &later, params)?),
+            Err(AccountingError::ArithmeticOverflow { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Decides for one cluster at `at.block`.
     pub fn decide(
         &self,

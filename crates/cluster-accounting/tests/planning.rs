@@ -426,3 +426,33 @@ fn max_withdrawal_keeps_collateral_and_runway() {
         Ok(U256::from(7u64))
     );
 }
+
+proptest::proptest! {
+    /// `is_clear` is a shortcut of `decide`: when it says clear, `decide` says not needed, and
+    /// for an active ETH cluster with validators the two agree exactly (balances around the
+    /// threshold, 1–50 validators, any point in time).
+    #[test]
+    fn is_clear_agrees_with_decide(
+        validators in 1u32..50,
+        extra_blocks in 0u64..(20 * 7_200),
+        start in 0u64..1_000_000,
+        margin in 0u64..500,
+    ) {
+        let policy = TopUpPolicy {
+            threshold_runway_blocks: 7 * 7_200,
+            target_runway_blocks: 30 * 7_200,
+            inclusion_margin_blocks: margin,
+        };
+        let rate = 10_446_600_000u64 * u64::from(validators);
+        let at = mainnet_at(start);
+        let mut state = running(validators, U256::from((42_960 + extra_blocks) * rate));
+        state.cluster.index = at.operator_index;
+        state.cluster.network_fee_index = at.network_index;
+        let clear = policy.is_clear(&state, &at, &PARAMS).unwrap();
+        let not_needed = matches!(
+            policy.decide(&state, &at, &PARAMS).unwrap(),
+            TopUp::NotNeeded { .. }
+        );
+        proptest::prop_assert_eq!(clear, not_needed);
+    }
+}

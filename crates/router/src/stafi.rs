@@ -5,6 +5,8 @@ use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::DynProvider;
 use keygen::Seed;
 use stafi_contracts::ContractsError;
+use std::sync::{Arc, Mutex};
+
 use stafi_contracts::StafiAddresses;
 use stafi_contracts::stafi_network_settings::StafiNetworkSettings;
 use stafi_contracts::stafi_super_node::StafiSuperNode;
@@ -39,7 +41,22 @@ pub mod status {
 pub struct Stafi {
     pub addresses: StafiAddresses,
     provider: DynProvider,
+    cache: Arc<Mutex<KeyCache>>,
 }
+
+/// What the router need not read or derive again every pass.
+#[derive(Debug, Default)]
+struct KeyCache {
+    /// Pubkeys derived from the seed, by key index from 0 (a pure function of the seed: kept
+    /// while the seed's key 0 is the same).
+    derived: Vec<Bytes>,
+    /// The super node's pubkey list as last read (StafiSuperNode only appends to it).
+    listed: Option<(Address, Vec<Bytes>)>,
+}
+
+/// Entries at the end of the super node's list read again every pass (a reorg may have
+/// replaced them).
+const RELISTED_TAIL: u64 = 64;
 
 fn call_err(call: &'static str) -> impl FnOnce(alloy::contract::Error) -> RouterError {
     move |e| RouterError::Contract(ContractsError::from_call(call, None, e))
@@ -52,6 +69,7 @@ impl Stafi {
         Ok(Self {
             addresses,
             provider,
+            cache: Arc::default(),
         })
     }
 
@@ -118,7 +136,14 @@ impl Stafi {
             what: "getSuperNodePubkeyCount",
             value: count,
         })?;
-        concurrently((0..count).collect(), move |i| {
+        // The list only grows: keep what was read, read again only its tail and what is new.
+        let mut kept = match &self.lock().listed {
+            Some((n, list)) if *n == node => list.clone(),
+            _ => Vec::new(),
+        };
+        let from = (kept.len() as u64).min(count).saturating_sub(RELISTED_TAIL);
+        kept.truncate(usize::try_from(from).unwrap_or(usize::MAX));
+        let fresh = concurrently((from..count).collect(), move |i| {
             let sn = sn.clone();
             async move {
                 sn.getSuperNodePubkeyAt(node, U256::from(i))
@@ -127,7 +152,33 @@ impl Stafi {
                     .map_err(call_err("StafiSuperNode.getSuperNodePubkeyAt"))
             }
         })
-        .await
+        .await?;
+        kept.extend(fresh);
+        self.lock().listed = Some((node, kept.clone()));
+        Ok(kept)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, KeyCache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The pubkeys of key indices `from..to`, derived once per seed.
+    fn derived_pubkeys(&self, seed: &Seed, from: u32, to: u32) -> Vec<Bytes> {
+        let derive = |i: u32| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes());
+        let mut cache = self.lock();
+        if cache.derived.is_empty() {
+            cache.derived.push(derive(0));
+        } else if from == 0 && cache.derived[0] != derive(0) {
+            // Another seed: start over.
+            cache.derived = vec![derive(0)];
+        }
+        for i in cache.derived.len() as u32..to {
+            let pk = derive(i);
+            cache.derived.push(pk);
+        }
+        cache.derived[from as usize..to as usize].to_vec()
     }
 
     /// Statuses of several pubkeys, read concurrently.
@@ -161,26 +212,28 @@ impl Stafi {
         gap_window: u64,
     ) -> Result<Vec<ValidatorRecord>, RouterError> {
         const CHUNK: u64 = 32;
-        const CHUNK_LEN: usize = 32;
+        const CHUNK_U32: u32 = 32;
         let listed = self.super_node_pubkeys(node).await?;
-        let mut unmatched: Vec<Bytes> = listed.clone();
-        let known_max = known.iter().map(|r| r.index).max();
+        let listed_count = listed.len() as u64;
+        let mut unmatched: std::collections::HashSet<Bytes> = listed.into_iter().collect();
+        let known: std::collections::BTreeMap<u64, &ValidatorRecord> =
+            known.iter().map(|r| (r.index, r)).collect();
+        let known_max = known.keys().next_back().copied();
         let mut found = Vec::new();
         let mut unused_run = 0u64;
         let mut start = 0u64;
         'scan: loop {
-            let mut chunk = Vec::with_capacity(CHUNK_LEN);
-            for index in start..start + CHUNK {
-                let key_index =
-                    u32::try_from(index).map_err(|_| RouterError::UnknownSuperNodeKey {
-                        pubkey: format!("{:#x}", unmatched.first().cloned().unwrap_or_default()),
-                        scanned: index,
-                    })?;
-                chunk.push((
-                    index,
-                    Bytes::copy_from_slice(seed.signing_key(key_index).public_key().as_bytes()),
-                ));
-            }
+            let end =
+                u32::try_from(start + CHUNK).map_err(|_| RouterError::UnknownSuperNodeKey {
+                    pubkey: format!(
+                        "{:#x}",
+                        unmatched.iter().next().cloned().unwrap_or_default()
+                    ),
+                    scanned: start,
+                })?;
+            let chunk: Vec<(u64, Bytes)> = (start..)
+                .zip(self.derived_pubkeys(seed, end - CHUNK_U32, end))
+                .collect();
             let pubkeys: Vec<Bytes> = chunk.iter().map(|(_, pk)| pk.clone()).collect();
             let statuses = self.pubkey_statuses(&pubkeys).await?;
             for ((index, pubkey), status) in chunk.into_iter().zip(statuses) {
@@ -190,31 +243,30 @@ impl Stafi {
                 if done {
                     break 'scan;
                 }
-                let listed_here = unmatched.iter().position(|p| *p == pubkey);
-                if let Some(pos) = listed_here {
-                    unmatched.swap_remove(pos);
-                } else if status != status::UNINITIAL {
+                let listed_here = unmatched.remove(&pubkey);
+                if !listed_here && status != status::UNINITIAL {
                     return Err(RouterError::ForeignKey {
                         index,
                         pubkey: format!("{pubkey:#x}"),
                         status,
                     });
                 }
-                if listed_here.is_some() || known.iter().any(|r| r.index == index) {
-                    let mut record = known
-                        .iter()
-                        .find(|r| r.index == index)
-                        .cloned()
-                        .unwrap_or_else(|| ValidatorRecord::new(index, pubkey.clone(), status));
+                let known_here = known.get(&index);
+                if listed_here || known_here.is_some() {
+                    let mut record = known_here.map_or_else(
+                        || ValidatorRecord::new(index, pubkey.clone(), status),
+                        |r| (*r).clone(),
+                    );
                     record.pubkey = pubkey;
                     record.stafi_status = status;
                     found.push(record);
                     unused_run = 0;
                 } else {
                     unused_run += 1;
-                    if !unmatched.is_empty() && unused_run > gap_window.max(listed.len() as u64) {
+                    if !unmatched.is_empty() && unused_run > gap_window.max(listed_count) {
+                        let first = unmatched.iter().min().cloned().unwrap_or_default();
                         return Err(RouterError::UnknownSuperNodeKey {
-                            pubkey: format!("{:#x}", unmatched[0]),
+                            pubkey: format!("{first:#x}"),
                             scanned: index + 1,
                         });
                     }

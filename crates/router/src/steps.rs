@@ -415,6 +415,9 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
             }
             continue;
         }
+        if policy.is_clear(&state, &at, &world.eth_params)? {
+            continue;
+        }
         match policy.decide(&state, &at, &world.eth_params)? {
             TopUp::NotNeeded { .. } | TopUp::MigrationRequired { .. } => {}
             TopUp::Deposit {

@@ -24,6 +24,9 @@ const SSV_LOGS: TableDefinition<'static, (u64, u64, u64), &[u8]> = TableDefiniti
 const VALIDATORS: TableDefinition<'static, u64, &[u8]> = TableDefinition::new("validators");
 /// Write intents: filled by the pass (one record per transaction before it is sent).
 const INTENTS: TableDefinition<'static, u64, &[u8]> = TableDefinition::new("intents");
+/// Ids of the intents still open, kept with every write of an intent: a pass reads these, not the
+/// whole log.
+const OPEN_INTENTS: TableDefinition<'static, u64, ()> = TableDefinition::new("open_intents");
 
 /// What the store was created for; opening it for anything else is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +171,7 @@ impl Store {
             txn.open_table(SSV_LOGS).map_err(|e| self.err(&e))?;
             txn.open_table(VALIDATORS).map_err(|e| self.err(&e))?;
             txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+            txn.open_table(OPEN_INTENTS).map_err(|e| self.err(&e))?;
         }
         txn.commit().map_err(|e| self.err(&e))
     }
@@ -303,13 +307,23 @@ impl Store {
         Ok(out)
     }
 
-    /// The intents not yet closed.
+    /// The intents not yet closed, oldest first.
     pub fn open_intents(&self) -> Result<Vec<IntentRecord>, RouterError> {
-        Ok(self
-            .intents()?
-            .into_iter()
-            .filter(IntentRecord::is_open)
-            .collect())
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let open = txn.open_table(OPEN_INTENTS).map_err(|e| self.err(&e))?;
+        let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+        let mut out = Vec::new();
+        for row in open.iter().map_err(|e| self.err(&e))? {
+            let id = row.map_err(|e| self.err(&e))?.0.value();
+            let value = table.get(id).map_err(|e| self.err(&e))?.ok_or_else(|| {
+                Self::record("intents", &id.to_string(), &"listed as open, missing")
+            })?;
+            out.push(
+                serde_json::from_slice(value.value())
+                    .map_err(|e| Self::record("intents", &id.to_string(), &e))?,
+            );
+        }
+        Ok(out)
     }
 
     /// The id the next intent gets.
@@ -329,6 +343,12 @@ impl Store {
             table
                 .insert(record.id, bytes.as_slice())
                 .map_err(|e| self.err(&e))?;
+            let mut open = txn.open_table(OPEN_INTENTS).map_err(|e| self.err(&e))?;
+            if record.is_open() {
+                open.insert(record.id, ()).map_err(|e| self.err(&e))?;
+            } else {
+                open.remove(record.id).map_err(|e| self.err(&e))?;
+            }
         }
         txn.commit().map_err(|e| self.err(&e))
     }

@@ -138,3 +138,60 @@ fn sync_commits_survive_a_restart_and_roll_back() {
     store.commit_sync(&report, &state(25)).unwrap();
     assert_eq!(store.ssv_logs().unwrap(), vec![log(10), log(25)]);
 }
+
+#[test]
+fn open_intents_are_those_not_yet_closed_and_survive_a_restart() {
+    use router::{Account, Intent, IntentKind, IntentRecord, IntentState};
+    let dir = tempfile::tempdir().unwrap();
+    let record = |id: u64, state: IntentState| IntentRecord {
+        id,
+        intent: Intent {
+            kind: IntentKind::Deposit,
+            to: Address::repeat_byte(9),
+            data: Bytes::new(),
+            value: alloy::primitives::U256::ZERO,
+            key_indices: vec![id],
+            pubkeys: Vec::new(),
+            cluster: None,
+            owner_nonce: None,
+            reason: "test".into(),
+        },
+        account: Account::SuperNode,
+        from: Address::repeat_byte(3),
+        nonce: id,
+        signed: Vec::new(),
+        state,
+        planned_at: 1,
+    };
+    {
+        let store = Store::open(dir.path(), &identity()).unwrap();
+        assert_eq!(store.next_intent_id().unwrap(), 1);
+        for id in 1..=3 {
+            store.put_intent(&record(id, IntentState::Signed)).unwrap();
+        }
+        // #2 mined, #3 abandoned: only #1 stays open.
+        store
+            .put_intent(&record(
+                2,
+                IntentState::Mined {
+                    block: 5,
+                    success: true,
+                    tx: B256::repeat_byte(2),
+                },
+            ))
+            .unwrap();
+        store
+            .put_intent(&record(
+                3,
+                IntentState::Abandoned {
+                    reason: "nonce used".into(),
+                },
+            ))
+            .unwrap();
+    }
+    let store = Store::open(dir.path(), &identity()).unwrap();
+    let open: Vec<u64> = store.open_intents().unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(open, [1]);
+    assert_eq!(store.intent_count().unwrap(), 3);
+    assert_eq!(store.next_intent_id().unwrap(), 4);
+}
