@@ -113,7 +113,7 @@ fn deposit_data(
 }
 
 fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
-    let in_flight = world.in_flight_keys();
+    let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
     let matched: Vec<u64> = world
         .keys
         .iter()
@@ -178,10 +178,26 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         .iter()
         .filter(|k| matches!(k.stafi_status, status::INITIAL | status::MATCH))
         .count();
-    let owed = U256::from(31 * ETH) * U256::from(pending);
+    // A deposit still in flight has not taken its 1 ETH from the pool yet: its keys owe 32 ETH
+    // each (or, once mined but not yet closed, are counted twice: briefly too careful, never
+    // over-committed).
+    let in_use: std::collections::BTreeSet<u64> = world.keys.iter().map(|k| k.index).collect();
+    let depositing: usize = world
+        .in_flight
+        .iter()
+        .filter(|r| r.intent.kind == IntentKind::Deposit)
+        .map(|r| r.intent.key_indices.len())
+        .sum();
+    let owed =
+        U256::from(31 * ETH) * U256::from(pending) + U256::from(32 * ETH) * U256::from(depositing);
     let usable = above_reserve(world).saturating_sub(owed);
     let affordable = usize::try_from(usable / U256::from(32 * ETH)).unwrap_or(usize::MAX);
-    let used = world.keys.len() + world.in_flight_keys().len();
+    let fresh_in_flight = world
+        .in_flight_keys()
+        .into_iter()
+        .filter(|i| !in_use.contains(i))
+        .count();
+    let used = world.keys.len() + fresh_in_flight;
     let room = usize::try_from(world.pubkey_limit)
         .unwrap_or(usize::MAX)
         .saturating_sub(used);
@@ -210,9 +226,14 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         cluster: None,
         owner_nonce: None,
         reason: format!(
-            "pool {} above the reserve, {} owed to {pending} deposited key(s): {} usable = {affordable} validator(s); pubkey room {room}",
+            "pool {} above the reserve, {} owed to {pending} deposited key(s){}: {} usable = {affordable} validator(s); pubkey room {room}",
             eth(above_reserve(world)),
             eth(owed),
+            if depositing > 0 {
+                format!(" and {depositing} key(s) being deposited")
+            } else {
+                String::new()
+            },
             eth(usable),
         ),
     }])
@@ -221,7 +242,7 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
 fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
     let owner = world.identity.ssv_owner;
     let index = &world.index;
-    let in_flight = world.in_flight_keys();
+    let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
     let waiting: Vec<&crate::store::ValidatorRecord> = world
         .keys
         .iter()
@@ -284,7 +305,18 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
     let committee = ssv_committee_cap(ids.len());
     let cap = usize::try_from(world.settings.config.batch.max_registrations_per_tx)
         .unwrap_or(usize::MAX)
-        .min(committee);
+        .min(committee)
+        .min(registrations_within_gas(
+            world.settings.config.gas.max_gas_per_tx,
+            ids.len(),
+        ));
+    if cap == 0 {
+        tracing::warn!(
+            max_gas_per_tx = world.settings.config.gas.max_gas_per_tx,
+            "gas.max_gas_per_tx is too low for even one SSV registration: onboarding waits"
+        );
+        return Ok(Vec::new());
+    }
     let batch: Vec<&crate::store::ValidatorRecord> = waiting.into_iter().take(cap).collect();
     let nonce = index.owner_nonce(owner);
     let operators = candidates
@@ -357,6 +389,21 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
             runway.target_days
         ),
     }])
+}
+
+/// Registrations that fit in `max_gas` with a committee of `operators`, by SSV v2's measured
+/// cost (SSVNetwork v2.0.0 on mainnet: ≈ 259k gas for one validator, ≈ 71.6k each in a bulk of
+/// 80 with 4 operators; shares grow with the committee), kept above it and with a 25 % margin
+/// for the estimate. The simulation before sending has the last word.
+fn registrations_within_gas(max_gas: u64, operators: usize) -> usize {
+    let ops = operators as u64;
+    let first = 250_000 + 3_000 * ops;
+    let each = 60_000 + 3_000 * ops;
+    let budget = max_gas.saturating_mul(4) / 5;
+    if budget < first {
+        return 0;
+    }
+    usize::try_from((budget - first) / each + 1).unwrap_or(usize::MAX)
 }
 
 fn ssv_committee_cap(n: usize) -> usize {
@@ -515,4 +562,22 @@ fn unzip3(v: Vec<(Bytes, Bytes, B256)>) -> (Vec<Bytes>, Vec<Bytes>, Vec<B256>) {
         c.push(z);
     }
     (a, b, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::registrations_within_gas;
+
+    #[test]
+    fn registration_batches_fit_the_gas_cap() {
+        // The model covers SSV v2's measured cost: 259k for one, 80 × 71.6k in a bulk of 80.
+        assert!(registrations_within_gas(262_000 * 5 / 4 + 1, 4) >= 1);
+        assert!(registrations_within_gas(10_000_000, 4) >= 80);
+        // A tight cap: fewer per transaction, or none below one registration's cost.
+        let few = registrations_within_gas(2_000_000, 4);
+        assert!((1..80).contains(&few), "{few}");
+        assert_eq!(registrations_within_gas(200_000, 4), 0);
+        // Larger committees carry more share bytes: fewer fit.
+        assert!(registrations_within_gas(3_000_000, 13) < registrations_within_gas(3_000_000, 4));
+    }
 }
