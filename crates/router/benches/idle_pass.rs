@@ -642,9 +642,9 @@ fn onboarding_intents(fixture: &Fixture) -> Vec<IntentRecord> {
         .collect()
 }
 
-/// The matching loop of `Stafi::recover_keys` (crates/router/src/stafi.rs) on the chain's
-/// answers: `derived[i]` the pubkey of index `i`, `listed` the super node's pubkeys, `statuses`
-/// their StaFi statuses. Errors are left out (the fixture has none).
+/// `Stafi::recover_keys`' bookkeeping (`router::KeyScan`) on the chain's answers: `derived[i]`
+/// the pubkey of index `i`, `listed` the super node's pubkeys, `statuses` their StaFi statuses,
+/// fed 32 at a time as recovery does.
 fn recover_keys_bookkeeping(
     derived: &[Bytes],
     listed: &[Bytes],
@@ -652,52 +652,17 @@ fn recover_keys_bookkeeping(
     known: &[ValidatorRecord],
     gap_window: u64,
 ) -> Vec<ValidatorRecord> {
-    const CHUNK: u64 = 32;
-    let mut unmatched: Vec<Bytes> = listed.to_vec();
-    let known_max = known.iter().map(|r| r.index).max();
-    let mut found = Vec::new();
-    let mut unused_run = 0u64;
-    let mut start = 0u64;
-    'scan: loop {
-        let chunk: Vec<(u64, Bytes)> = (start..start + CHUNK)
-            .map(|index| {
-                (
-                    index,
-                    derived[usize::try_from(index).expect("fits")].clone(),
-                )
-            })
-            .collect();
-        let chunk_statuses: Vec<u64> = (start..start + CHUNK)
-            .map(|index| statuses[usize::try_from(index).expect("fits")])
-            .collect();
-        for ((index, pubkey), status) in chunk.into_iter().zip(chunk_statuses) {
-            let done = unmatched.is_empty()
-                && unused_run >= gap_window
-                && known_max.is_none_or(|m| index > m);
-            if done {
-                break 'scan;
-            }
-            let listed_here = unmatched.iter().position(|p| *p == pubkey);
-            if let Some(pos) = listed_here {
-                unmatched.swap_remove(pos);
-            }
-            if listed_here.is_some() || known.iter().any(|r| r.index == index) {
-                let mut record = known
-                    .iter()
-                    .find(|r| r.index == index)
-                    .cloned()
-                    .unwrap_or_else(|| ValidatorRecord::new(index, pubkey.clone(), status));
-                record.pubkey = pubkey;
-                record.stafi_status = status;
-                found.push(record);
-                unused_run = 0;
-            } else {
-                unused_run += 1;
-            }
+    let mut scan = router::KeyScan::new(listed.to_vec(), known, gap_window);
+    for (chunk, (keys, states)) in derived.chunks(32).zip(statuses.chunks(32)).enumerate() {
+        let start = u64::try_from(chunk * 32).expect("fits");
+        if scan
+            .feed(start, keys.to_vec(), states)
+            .expect("no foreign key")
+        {
+            break;
         }
-        start += CHUNK;
     }
-    found
+    scan.found
 }
 
 fn world_non_rpc(c: &mut Criterion, fixture: &Fixture, seed: &Seed) {

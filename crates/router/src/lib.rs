@@ -76,7 +76,7 @@ pub use intent::{Account, Intent, IntentKind, IntentRecord, IntentState, SignedT
 pub use node::{Identity, Node, index_config, sync_config};
 pub use pass::{PassReport, PlannedWrite, Router, StepOutcome};
 pub use profile::{CustomNetwork, MAINNET_V2_UPGRADE_BLOCK, NetworkProfile};
-pub use stafi::{Stafi, status as stafi_status};
+pub use stafi::{KeyScan, Stafi, status as stafi_status};
 pub use status::{ClusterRow, Status, ValidatorRow};
 pub use store::{SCHEMA_VERSION, Store, StoreIdentity, ValidatorRecord};
 pub use world::{MetadataCache, MetadataProblem, World};

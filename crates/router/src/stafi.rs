@@ -211,70 +211,106 @@ impl Stafi {
         known: &[ValidatorRecord],
         gap_window: u64,
     ) -> Result<Vec<ValidatorRecord>, RouterError> {
-        const CHUNK: u64 = 32;
-        const CHUNK_U32: u32 = 32;
+        const CHUNK: u32 = 32;
         let listed = self.super_node_pubkeys(node).await?;
-        let listed_count = listed.len() as u64;
-        let mut unmatched: std::collections::HashSet<Bytes> = listed.into_iter().collect();
+        let mut scan = KeyScan::new(listed, known, gap_window);
+        let mut start = 0u32;
+        loop {
+            let end = start
+                .checked_add(CHUNK)
+                .ok_or_else(|| scan.exhausted(u64::from(start)))?;
+            let pubkeys = self.derived_pubkeys(seed, start, end);
+            let statuses = self.pubkey_statuses(&pubkeys).await?;
+            if scan.feed(u64::from(start), pubkeys, &statuses)? {
+                return Ok(scan.found);
+            }
+            start = end;
+        }
+    }
+}
+
+/// The bookkeeping of key recovery, without I/O: derived pubkeys and their StaFi statuses are
+/// fed in index order, chunk by chunk, and matched against the super node's list and the
+/// store's records.
+#[derive(Debug)]
+pub struct KeyScan<'a> {
+    unmatched: std::collections::HashSet<Bytes>,
+    listed_count: u64,
+    known: std::collections::BTreeMap<u64, &'a ValidatorRecord>,
+    known_max: Option<u64>,
+    gap_window: u64,
+    unused_run: u64,
+    /// The keys in use, in index order.
+    pub found: Vec<ValidatorRecord>,
+}
+
+impl<'a> KeyScan<'a> {
+    pub fn new(listed: Vec<Bytes>, known: &'a [ValidatorRecord], gap_window: u64) -> Self {
         let known: std::collections::BTreeMap<u64, &ValidatorRecord> =
             known.iter().map(|r| (r.index, r)).collect();
-        let known_max = known.keys().next_back().copied();
-        let mut found = Vec::new();
-        let mut unused_run = 0u64;
-        let mut start = 0u64;
-        'scan: loop {
-            let end =
-                u32::try_from(start + CHUNK).map_err(|_| RouterError::UnknownSuperNodeKey {
-                    pubkey: format!(
-                        "{:#x}",
-                        unmatched.iter().next().cloned().unwrap_or_default()
-                    ),
-                    scanned: start,
-                })?;
-            let chunk: Vec<(u64, Bytes)> = (start..)
-                .zip(self.derived_pubkeys(seed, end - CHUNK_U32, end))
-                .collect();
-            let pubkeys: Vec<Bytes> = chunk.iter().map(|(_, pk)| pk.clone()).collect();
-            let statuses = self.pubkey_statuses(&pubkeys).await?;
-            for ((index, pubkey), status) in chunk.into_iter().zip(statuses) {
-                let done = unmatched.is_empty()
-                    && unused_run >= gap_window
-                    && known_max.is_none_or(|m| index > m);
-                if done {
-                    break 'scan;
-                }
-                let listed_here = unmatched.remove(&pubkey);
-                if !listed_here && status != status::UNINITIAL {
-                    return Err(RouterError::ForeignKey {
-                        index,
-                        pubkey: format!("{pubkey:#x}"),
-                        status,
-                    });
-                }
-                let known_here = known.get(&index);
-                if listed_here || known_here.is_some() {
-                    let mut record = known_here.map_or_else(
-                        || ValidatorRecord::new(index, pubkey.clone(), status),
-                        |r| (*r).clone(),
-                    );
-                    record.pubkey = pubkey;
-                    record.stafi_status = status;
-                    found.push(record);
-                    unused_run = 0;
-                } else {
-                    unused_run += 1;
-                    if !unmatched.is_empty() && unused_run > gap_window.max(listed_count) {
-                        let first = unmatched.iter().min().cloned().unwrap_or_default();
-                        return Err(RouterError::UnknownSuperNodeKey {
-                            pubkey: format!("{first:#x}"),
-                            scanned: index + 1,
-                        });
-                    }
+        Self {
+            listed_count: listed.len() as u64,
+            unmatched: listed.into_iter().collect(),
+            known_max: known.keys().next_back().copied(),
+            known,
+            gap_window,
+            unused_run: 0,
+            found: Vec::new(),
+        }
+    }
+
+    /// Feeds the pubkeys of indices `start..` and their statuses; `Ok(true)` once the scan is
+    /// complete (every listed key found, every known index passed, `gap_window` unused after).
+    pub fn feed(
+        &mut self,
+        start: u64,
+        pubkeys: Vec<Bytes>,
+        statuses: &[u64],
+    ) -> Result<bool, RouterError> {
+        for ((index, pubkey), &status) in (start..).zip(pubkeys).zip(statuses) {
+            let done = self.unmatched.is_empty()
+                && self.unused_run >= self.gap_window
+                && self.known_max.is_none_or(|m| index > m);
+            if done {
+                return Ok(true);
+            }
+            let listed_here = self.unmatched.remove(&pubkey);
+            if !listed_here && status != status::UNINITIAL {
+                return Err(RouterError::ForeignKey {
+                    index,
+                    pubkey: format!("{pubkey:#x}"),
+                    status,
+                });
+            }
+            let known_here = self.known.get(&index);
+            if listed_here || known_here.is_some() {
+                let mut record = known_here.map_or_else(
+                    || ValidatorRecord::new(index, pubkey.clone(), status),
+                    |r| (*r).clone(),
+                );
+                record.pubkey = pubkey;
+                record.stafi_status = status;
+                self.found.push(record);
+                self.unused_run = 0;
+            } else {
+                self.unused_run += 1;
+                if !self.unmatched.is_empty()
+                    && self.unused_run > self.gap_window.max(self.listed_count)
+                {
+                    return Err(self.exhausted(index + 1));
                 }
             }
-            start += CHUNK;
         }
-        Ok(found)
+        Ok(false)
+    }
+
+    /// The error for a listed pubkey not derived within `scanned` indices.
+    fn exhausted(&self, scanned: u64) -> RouterError {
+        let first = self.unmatched.iter().min().cloned().unwrap_or_default();
+        RouterError::UnknownSuperNodeKey {
+            pubkey: format!("{first:#x}"),
+            scanned,
+        }
     }
 }
 
