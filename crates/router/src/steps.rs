@@ -128,7 +128,12 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError
         tracing::warn!(index = k.index, pubkey = %k.pubkey, "StaFi's oracles voted UNMATCH: never staked");
     }
     let affordable = above_reserve(world) / U256::from(31 * ETH);
-    let cap = usize::try_from(world.settings.config.batch.max_stakes_per_tx).unwrap_or(usize::MAX);
+    let cap = usize::try_from(world.settings.config.batch.max_stakes_per_tx)
+        .unwrap_or(usize::MAX)
+        .min(batch_within_gas(
+            world.settings.config.gas.max_gas_per_tx,
+            STAKE_GAS,
+        ));
     let n = matched
         .len()
         .min(cap)
@@ -201,8 +206,12 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
     let room = usize::try_from(world.pubkey_limit)
         .unwrap_or(usize::MAX)
         .saturating_sub(used);
-    let cap =
-        usize::try_from(world.settings.config.batch.max_deposits_per_tx).unwrap_or(usize::MAX);
+    let cap = usize::try_from(world.settings.config.batch.max_deposits_per_tx)
+        .unwrap_or(usize::MAX)
+        .min(batch_within_gas(
+            world.settings.config.gas.max_gas_per_tx,
+            DEPOSIT_GAS,
+        ));
     let n = affordable.min(room).min(cap);
     if n == 0 {
         return Ok(Vec::new());
@@ -389,6 +398,35 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
             runway.target_days
         ),
     }])
+}
+
+/// Gas of a batched call: a fixed part and a part per key.
+#[derive(Debug, Clone, Copy)]
+struct BatchGas {
+    first: u64,
+    each: u64,
+}
+
+/// `StafiSuperNode.deposit`: one beacon deposit per key (≈ 239k + 144k per key measured on the
+/// devnet's doubles; doubled here, the real contracts write more storage).
+const DEPOSIT_GAS: BatchGas = BatchGas {
+    first: 480_000,
+    each: 290_000,
+};
+/// `StafiSuperNode.stake`: one 31 ETH beacon deposit per key (≈ 147k + 53k per key on the
+/// devnet's doubles; doubled).
+const STAKE_GAS: BatchGas = BatchGas {
+    first: 300_000,
+    each: 110_000,
+};
+
+/// How many keys of a batched call fit in `max_gas`, with a 25 % margin for the estimate (the
+/// simulation before sending has the last word). At least one: a single key over the cap is
+/// refused by the write path, which says so.
+fn batch_within_gas(max_gas: u64, gas: BatchGas) -> usize {
+    let budget = max_gas.saturating_mul(4) / 5;
+    let n = budget.saturating_sub(gas.first) / gas.each + 1;
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// Registrations that fit in `max_gas` with a committee of `operators`, by SSV v2's measured
@@ -579,5 +617,17 @@ mod tests {
         assert_eq!(registrations_within_gas(200_000, 4), 0);
         // Larger committees carry more share bytes: fewer fit.
         assert!(registrations_within_gas(3_000_000, 13) < registrations_within_gas(3_000_000, 4));
+    }
+
+    #[test]
+    fn deposit_and_stake_batches_fit_the_gas_cap() {
+        use super::{DEPOSIT_GAS, STAKE_GAS, batch_within_gas};
+        // The default cap (10M) allows the default batches of 16.
+        assert!(batch_within_gas(10_000_000, DEPOSIT_GAS) >= 16);
+        assert!(batch_within_gas(10_000_000, STAKE_GAS) >= 16);
+        // A 2M cap: fewer, but never zero.
+        let few = batch_within_gas(2_000_000, DEPOSIT_GAS);
+        assert!((1..16).contains(&few), "{few}");
+        assert_eq!(batch_within_gas(100_000, STAKE_GAS), 1);
     }
 }
