@@ -2,7 +2,9 @@
 //! accounts ([`Accounts`], [`open_seed`]), execution endpoints with failover ([`Chain`]), StaFi's
 //! contracts and key recovery ([`Stafi`]), the beacon node ([`Beacon`]), the embedded store
 //! ([`Store`]) and the node that joins them and syncs the SSV index ([`Node`]), with the
-//! `status` and `config check` reports. `bins/router` is a thin command line over it.
+//! `status` and `config check` reports; the daemon ([`Router`]): a pass per block over one
+//! snapshot ([`World`]), its ordered [`steps`], and one write path ([`Writer`]) with an intent
+//! log in the store. `bins/router` is a thin command line over it.
 //!
 //! ```
 //! use std::path::Path;
@@ -43,6 +45,22 @@
 //! );
 //! assert!(matches!(bad, Err(router::RouterError::ConfigType { key, .. }) if key == "beacon.retries"));
 //! # Ok::<(), router::RouterError>(())
+//! ```
+//!
+//! The daemon: reconcile what the last run left open, show what a pass would send, then run.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), router::RouterError> {
+//! let settings = router::Config::load("stafi-router.toml".as_ref(), std::env::vars(), &[])?;
+//! let mut daemon = router::Router::open(settings, &|v| std::env::var(v).ok(), None).await?;
+//! for reconciled in daemon.start().await? {
+//!     println!("left open by the last run: {reconciled}");
+//! }
+//! for write in daemon.plan_only().await? {
+//!     println!("{}", write.to_line());
+//! }
+//! daemon.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
 //! ```
 
 mod accounts;
