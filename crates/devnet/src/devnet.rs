@@ -767,6 +767,20 @@ impl Devnet {
         .map(|r| r.block_number.unwrap_or_default())
     }
 
+    /// StaFi's admin sets how many pubkeys a super node may hold
+    /// (`StafiNetworkSettings.setSuperNodePubkeyLimit`; the devnet starts at 50).
+    pub async fn set_super_node_pubkey_limit(&self, limit: u64) -> Result<(), DevnetError> {
+        send(
+            self.network_settings()
+                .setSuperNodePubkeyLimit(U256::from(limit))
+                .from(self.accounts.admin),
+            "StafiNetworkSettings.setSuperNodePubkeyLimit",
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Every trusted oracle votes the withdrawal credentials of `pubkeys` as matching (or not);
     /// returns the block of the last vote (the one that decides).
     pub async fn vote_withdraw_credentials(

@@ -174,7 +174,7 @@ impl Stafi {
             // Another seed: start over.
             cache.derived = vec![derive(0)];
         }
-        for i in cache.derived.len() as u32..to {
+        for i in u32::try_from(cache.derived.len()).unwrap_or(u32::MAX)..to {
             let pk = derive(i);
             cache.derived.push(pk);
         }
