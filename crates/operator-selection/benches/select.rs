@@ -66,6 +66,24 @@ fn owner(n: u64) -> Address {
     Address::from(bytes)
 }
 
+/// Every diversity cap on: 1 per owner and, per setup provider, location, EL and CL client, the
+/// default 2, or 3 for a committee of 13 (the market has five locations and five clients of each
+/// layer, so 2 each seats at most 10).
+fn policy(size: usize) -> Policy {
+    let per_value = Some(if size > 10 { 3 } else { 2 });
+    Policy {
+        committee_size: size,
+        diversity: DiversityCaps {
+            per_owner: Some(1),
+            per_setup_provider: per_value,
+            per_location: per_value,
+            per_el_client: per_value,
+            per_cl_client: per_value,
+        },
+        ..Policy::default()
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let typical = SelectionInput::new(market(2000), Address::repeat_byte(0x42));
     // Everyone eligible, and the 300 cheapest all on one provider and location: the caps bind.
@@ -80,18 +98,14 @@ fn bench(c: &mut Criterion) {
             candidate.location = Some("Germany".to_owned());
         }
     }
-    let mut policy = Policy {
-        diversity: DiversityCaps {
-            per_cl_client: Some(2),
-            ..DiversityCaps::default()
-        },
-        ..Policy::default()
-    };
     for (name, input) in [("typical", &typical), ("crowded", &crowded)] {
-        for size in [4, 7] {
-            policy.committee_size = size;
+        for size in [4, 7, 10, 13] {
+            let policy = policy(size);
             let selection = select(input, &policy).expect("feasible");
-            assert!(selection.optimal);
+            assert!(
+                selection.optimal,
+                "{name} {size}: the search hit its budget"
+            );
             c.bench_function(&format!("select {size} of 2000 {name}, all caps"), |b| {
                 b.iter(|| select(black_box(input), black_box(&policy)).unwrap());
             });
