@@ -235,7 +235,8 @@ pub struct BatchSection {
     pub max_deposits_per_tx: u32,
     #[serde(default = "d_batch")]
     pub max_stakes_per_tx: u32,
-    /// Also capped by SSV's per-committee limit (80/40/30/20 for 4/7/10/13 operators).
+    /// Also capped by SSV's per-committee limit (80/40/30/20 for 4/7/10/13 operators); the
+    /// default, 80, means that limit whatever the committee size.
     #[serde(default = "d_registrations")]
     pub max_registrations_per_tx: u32,
 }
@@ -569,7 +570,11 @@ impl Config {
                 "must be at least 1".into(),
             ));
         }
-        if self.batch.max_registrations_per_tx > size {
+        // The default, 80 (SSV's largest cap), takes as many as SSV allows for the committee
+        // (planning caps it by the committee's own cap); any other value must fit that cap.
+        if self.batch.max_registrations_per_tx > size
+            && self.batch.max_registrations_per_tx != d_registrations()
+        {
             return Err(invalid(
                 "batch.max_registrations_per_tx",
                 format!(

@@ -170,8 +170,14 @@ impl Router {
         Ok(outcomes)
     }
 
-    /// One pass: sync, snapshot, plan and send step by step.
+    /// One pass: await the writes earlier passes left pending, sync, snapshot, plan and send
+    /// step by step.
     pub async fn pass(&mut self) -> Result<PassReport, RouterError> {
+        // A write left pending is still open: wait for it again (it closes once mined), so its
+        // keys and cluster are planned again from the chain rather than held in flight forever.
+        for outcome in self.writer.reconcile(&self.node.store).await? {
+            tracing::info!(%outcome, "write left open by an earlier pass");
+        }
         self.node.sync(|_| {}).await?;
         let world = self
             .node

@@ -295,7 +295,7 @@ impl Writer {
 
     /// Waits for an open intent: any of its signed transactions mined closes it; one unmined
     /// past `replace_after` is replaced (same nonce, fees up 12.5 %, within the cap); its nonce
-    /// used by another transaction abandons it.
+    /// used while none of its transactions shows a receipt for `receipt_timeout` abandons it.
     pub async fn await_mined(
         &self,
         store: &Store,
@@ -303,6 +303,7 @@ impl Writer {
     ) -> Result<WriteOutcome, RouterError> {
         let started = Instant::now();
         let mut last_sent = Instant::now();
+        let mut nonce_used_since: Option<Instant> = None;
         loop {
             for s in record.signed.iter().rev() {
                 if let Some(receipt) = self
@@ -334,15 +335,12 @@ impl Writer {
                 .await
                 .map_err(|e| rpc("eth_getTransactionCount", &e))?;
             if mined_nonce > record.nonce {
-                // Re-check once: a receipt may have landed between the two reads.
-                let ours = self
-                    .provider
-                    .get_transaction_receipt(
-                        record.signed.last().map(|s| s.hash).unwrap_or_default(),
-                    )
-                    .await
-                    .map_err(|e| rpc("eth_getTransactionReceipt", &e))?;
-                if ours.is_none() {
+                // A node may serve the new nonce before the receipt of the transaction that used
+                // it (one of ours, mined a moment ago): keep looking for a receipt of any of ours
+                // and abandon only when none shows up for the receipt timeout. No replacement:
+                // the nonce is spent.
+                let since = *nonce_used_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= self.config.receipt_timeout {
                     let reason = format!("nonce {} was used by another transaction", record.nonce);
                     record.state = IntentState::Abandoned {
                         reason: reason.clone(),
@@ -353,6 +351,7 @@ impl Writer {
                         reason,
                     });
                 }
+                tokio::time::sleep(self.config.poll).await;
                 continue;
             }
             if started.elapsed() >= self.config.receipt_timeout {
