@@ -229,7 +229,13 @@ impl Router {
                         {
                             touched.push(c.clone());
                         }
-                        if !matches!(outcome, WriteOutcome::Mined { success: true, .. }) {
+                        // Waiting on fees or a receipt is not a failure: no back-off, the
+                        // next pass looks again.
+                        if matches!(
+                            outcome,
+                            WriteOutcome::Mined { success: false, .. }
+                                | WriteOutcome::Abandoned { .. }
+                        ) {
                             ok = false;
                         }
                         tracing::info!(step = step.name(), ?outcome, "write outcome");
