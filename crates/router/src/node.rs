@@ -117,46 +117,69 @@ impl Node {
 
     /// ETH-cluster liquidation parameters from SSVNetworkViews.
     pub async fn eth_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
-        let views = SSVNetworkViews::new(self.settings.ssv_network_views, self.chain.provider());
-        let call = |name| {
-            move |e| {
-                RouterError::Contract(stafi_contracts::ContractsError::from_call(name, None, e))
-            }
-        };
-        Ok(LiquidationParams {
-            threshold_period: views
-                .getLiquidationThresholdPeriod()
-                .call()
-                .await
-                .map_err(call("getLiquidationThresholdPeriod"))?,
-            minimum_collateral: views
-                .getMinimumLiquidationCollateral()
-                .call()
-                .await
-                .map_err(call("getMinimumLiquidationCollateral"))?,
-        })
+        self.liquidation_params(false).await
     }
 
     /// Legacy SSV-cluster liquidation parameters from SSVNetworkViews.
     pub async fn ssv_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
+        self.liquidation_params(true).await
+    }
+
+    async fn liquidation_params(&self, legacy: bool) -> Result<LiquidationParams, RouterError> {
         let views = SSVNetworkViews::new(self.settings.ssv_network_views, self.chain.provider());
-        let call = |name| {
+        let err = |name| {
             move |e| {
                 RouterError::Contract(stafi_contracts::ContractsError::from_call(name, None, e))
             }
         };
+        let (threshold_period, minimum_collateral) = if legacy {
+            (
+                views
+                    .getLiquidationThresholdPeriodSSV()
+                    .call()
+                    .await
+                    .map_err(err("getLiquidationThresholdPeriodSSV"))?,
+                views
+                    .getMinimumLiquidationCollateralSSV()
+                    .call()
+                    .await
+                    .map_err(err("getMinimumLiquidationCollateralSSV"))?,
+            )
+        } else {
+            (
+                views
+                    .getLiquidationThresholdPeriod()
+                    .call()
+                    .await
+                    .map_err(err("getLiquidationThresholdPeriod"))?,
+                views
+                    .getMinimumLiquidationCollateral()
+                    .call()
+                    .await
+                    .map_err(err("getMinimumLiquidationCollateral"))?,
+            )
+        };
         Ok(LiquidationParams {
-            threshold_period: views
-                .getLiquidationThresholdPeriodSSV()
-                .call()
-                .await
-                .map_err(call("getLiquidationThresholdPeriodSSV"))?,
-            minimum_collateral: views
-                .getMinimumLiquidationCollateralSSV()
-                .call()
-                .await
-                .map_err(call("getMinimumLiquidationCollateralSSV"))?,
+            threshold_period,
+            minimum_collateral,
         })
+    }
+
+    /// The keys in use, from the chain (the super node's list and statuses), with what the
+    /// store knows of them.
+    pub async fn recover_keys(
+        &self,
+        seed: &keygen::Seed,
+    ) -> Result<Vec<crate::store::ValidatorRecord>, RouterError> {
+        let known = self.store.validators()?;
+        self.stafi
+            .recover_keys(
+                seed,
+                self.identity.super_node,
+                &known,
+                self.settings.config.keys.gap_window,
+            )
+            .await
     }
 }
 

@@ -57,16 +57,7 @@ pub struct Status {
 impl Node {
     /// Recovers the keys in use (chain first, the store's records too), stores them, and reports.
     pub async fn status(&mut self, seed: &Seed, head: u64) -> Result<Status, RouterError> {
-        let known = self.store.validators()?;
-        let records = self
-            .stafi
-            .recover_keys(
-                seed,
-                self.identity.super_node,
-                &known,
-                self.settings.config.keys.gap_window,
-            )
-            .await?;
+        let records = self.recover_keys(seed).await?;
         let status = self.report(&records, head).await?;
         let updated: Vec<ValidatorRecord> = records
             .into_iter()

@@ -480,23 +480,19 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                 c.tuple.balance
             };
             if balance > U256::ZERO {
-                out.push(Intent {
-                    kind: IntentKind::Withdraw,
-                    to: world.settings.ssv_network,
-                    data: SSVNetwork::withdrawCall {
+                out.push(cluster_write(
+                    world,
+                    IntentKind::Withdraw,
+                    SSVNetwork::withdrawCall {
                         operatorIds: ids.clone(),
                         amount: balance,
                         cluster: tuple,
                     }
-                    .abi_encode()
-                    .into(),
-                    value: U256::ZERO,
-                    key_indices: Vec::new(),
-                    pubkeys: Vec::new(),
-                    cluster: Some(ids),
-                    owner_nonce: None,
-                    reason: format!("cluster has no validators and holds {}", eth(balance)),
-                });
+                    .abi_encode(),
+                    U256::ZERO,
+                    ids,
+                    format!("cluster has no validators and holds {}", eth(balance)),
+                ));
             }
             continue;
         }
@@ -509,22 +505,18 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                 amount,
                 runway,
                 urgent,
-            } => out.push(Intent {
-                kind: IntentKind::TopUp,
-                to: world.settings.ssv_network,
-                data: SSVNetwork::depositCall {
+            } => out.push(cluster_write(
+                world,
+                IntentKind::TopUp,
+                SSVNetwork::depositCall {
                     clusterOwner: owner,
                     operatorIds: ids.clone(),
                     cluster: tuple,
                 }
-                .abi_encode()
-                .into(),
-                value: amount,
-                key_indices: Vec::new(),
-                pubkeys: Vec::new(),
-                cluster: Some(ids),
-                owner_nonce: None,
-                reason: format!(
+                .abi_encode(),
+                amount,
+                ids,
+                format!(
                     "runway {} days is below the floor of {} days{}; {} restores {} days",
                     runway.days().map_or_else(|| "-".into(), |d| d.to_string()),
                     world.settings.config.runway.floor_days,
@@ -532,31 +524,49 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
                     eth(amount),
                     world.settings.config.runway.target_days
                 ),
-            }),
-            TopUp::Reactivate { amount } => out.push(Intent {
-                kind: IntentKind::Reactivate,
-                to: world.settings.ssv_network,
-                data: SSVNetwork::reactivateCall {
+            )),
+            TopUp::Reactivate { amount } => out.push(cluster_write(
+                world,
+                IntentKind::Reactivate,
+                SSVNetwork::reactivateCall {
                     operatorIds: ids.clone(),
                     cluster: tuple,
                 }
-                .abi_encode()
-                .into(),
-                value: amount,
-                key_indices: Vec::new(),
-                pubkeys: Vec::new(),
-                cluster: Some(ids),
-                owner_nonce: None,
-                reason: format!(
+                .abi_encode(),
+                amount,
+                ids,
+                format!(
                     "liquidated with {} validator(s); {} reactivates it for {} days",
                     c.tuple.validator_count,
                     eth(amount),
                     world.settings.config.runway.target_days
                 ),
-            }),
+            )),
         }
     }
     Ok(out)
+}
+
+/// An SSVNetwork write for the cluster of `ids` that concerns no key.
+fn cluster_write(
+    world: &World<'_>,
+    kind: IntentKind,
+    data: Vec<u8>,
+    value: U256,
+    ids: Vec<u64>,
+    reason: String,
+) -> Intent {
+    Intent {
+        kind,
+        to: world.settings.ssv_network,
+        data: data.into(),
+        value,
+        key_indices: Vec::new(),
+        pubkeys: Vec::new(),
+        cluster: Some(ids),
+        owner_nonce: None,
+        reason,
+    }
 }
 
 fn plan_fee_recipient(world: &World<'_>) -> Vec<Intent> {

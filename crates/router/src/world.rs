@@ -139,16 +139,7 @@ impl Node {
         let ours = keygen::WithdrawalCredentials::execution(addresses.withdraw);
         let withdrawal_credentials_match =
             self.stafi.withdrawal_credentials().await?.as_ref() == ours.as_bytes();
-        let known = self.store.validators()?;
-        let keys = self
-            .stafi
-            .recover_keys(
-                seed,
-                self.identity.super_node,
-                &known,
-                self.settings.config.keys.gap_window,
-            )
-            .await?;
+        let keys = self.recover_keys(seed).await?;
         let ids: Vec<String> = keys
             .iter()
             .filter(|k| k.stafi_status == crate::stafi::status::STAKING)
