@@ -49,8 +49,9 @@ pub const NODE_BUDGET: u64 = 2_000_000;
 /// Subgradient steps at the root.
 const ROOT_STEPS: usize = 200;
 
-/// Subgradient steps for the subproblem of a first member, from the root's multipliers.
-const BRANCH_STEPS: usize = 40;
+/// Subgradient steps for the subproblem of one of the first members, from its parent's
+/// multipliers.
+const BRANCH_STEPS: usize = 20;
 
 /// First step length of an ascent, as a fraction of the gap to the limit (Polyak's rule).
 const FIRST_STEP: f64 = 2.0;
@@ -62,8 +63,8 @@ const STALE_STEPS: usize = 5;
 /// per-dimension bound: so many multipliers slow the ascent down more than they raise it.
 const MAX_PRICED_GROUPS: usize = 64;
 
-/// Members fixed before a subproblem no longer gets its own multipliers.
-const BRANCH_DEPTH: usize = 1;
+/// Subproblems with up to this many members fixed get their own multipliers.
+const BRANCH_DEPTH: usize = 2;
 
 /// Keys at or above this disable the Lagrangian bound, so that prices, sums and `Σ λ·room`
 /// stay far from `i128` overflow (real keys are below 2^64).

@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::{
     BindingConstraint, Candidate, CandidateReport, CommitteeScore, CommitteeSource, Dimension,
@@ -19,26 +19,16 @@ const PERF_BITS: u32 = 24;
 pub fn select(input: &SelectionInput, policy: &Policy) -> Result<Selection, SelectionError> {
     policy.validate()?;
     let candidates = &input.candidates;
-    let mut seen = HashSet::with_capacity(candidates.len());
-    for c in candidates {
-        if !seen.insert(c.id) {
-            return Err(SelectionError::DuplicateCandidate(c.id));
-        }
-    }
+    let by_id = Ids::new(candidates)?;
     let size = policy.committee_size;
     let checks: Vec<Result<(), Rejection>> = candidates
         .iter()
         .map(|c| check_candidate(c, input.owner, input.validators_per_operator_limit, policy))
         .collect();
-    let by_id: HashMap<u64, usize> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
     for &id in &policy.pinned {
-        match by_id.get(&id) {
+        match by_id.get(id) {
             None => return Err(infeasible(size, BindingConstraint::PinnedMissing { id })),
-            Some(&i) => {
+            Some(i) => {
                 if let Err(rejection) = &checks[i] {
                     return Err(infeasible(
                         size,
@@ -71,7 +61,7 @@ pub fn select(input: &SelectionInput, policy: &Policy) -> Result<Selection, Sele
         && let Some((ids, validator_count)) =
             reusable_cluster(input, policy, &checks, &by_id, &values)
     {
-        let members: Vec<usize> = ids.iter().map(|id| by_id[id]).collect();
+        let members: Vec<usize> = ids.iter().filter_map(|&id| by_id.get(id)).collect();
         return Ok(report(
             candidates,
             &checks,
@@ -115,7 +105,7 @@ pub fn select(input: &SelectionInput, policy: &Policy) -> Result<Selection, Sele
         return Err(infeasible(size, binding));
     };
     let mut members: Vec<usize> = best.picked.iter().map(|&i| order[i]).collect();
-    members.extend(policy.pinned.iter().map(|id| by_id[id]));
+    members.extend(policy.pinned.iter().filter_map(|&id| by_id.get(id)));
     let total: u128 = members.iter().map(|&i| candidates[i].eth_fee).sum();
     if let Some(cap) = policy.max_fee_per_committee
         && total > cap
@@ -137,6 +127,37 @@ pub fn select(input: &SelectionInput, policy: &Policy) -> Result<Selection, Sele
         CommitteeSource::New,
         outcome.exhaustive,
     ))
+}
+
+/// Candidate indices by operator id.
+struct Ids(Vec<(u64, usize)>);
+
+impl Ids {
+    /// Index the candidates; an id seen twice is an error (the one whose second occurrence
+    /// comes first).
+    fn new(candidates: &[Candidate]) -> Result<Self, SelectionError> {
+        let mut ids: Vec<(u64, usize)> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        ids.sort_unstable();
+        if let Some(w) = ids
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .min_by_key(|w| w[1].1)
+        {
+            return Err(SelectionError::DuplicateCandidate(w[0].0));
+        }
+        Ok(Self(ids))
+    }
+
+    fn get(&self, id: u64) -> Option<usize> {
+        self.0
+            .binary_search_by_key(&id, |&(id, _)| id)
+            .ok()
+            .map(|k| self.0[k].1)
+    }
 }
 
 fn infeasible(size: usize, binding: BindingConstraint) -> SelectionError {
@@ -284,7 +305,7 @@ fn reusable_cluster(
     input: &SelectionInput,
     policy: &Policy,
     checks: &[Result<(), Rejection>],
-    by_id: &HashMap<u64, usize>,
+    by_id: &Ids,
     values: &[[String; 5]],
 ) -> Option<(Vec<u64>, u32)> {
     let mut best: Option<(ClusterRank, Vec<u64>)> = None;
@@ -296,7 +317,7 @@ fn reusable_cluster(
         }
         let Some(members) = ids
             .iter()
-            .map(|id| by_id.get(id).copied().filter(|&i| checks[i].is_ok()))
+            .map(|&id| by_id.get(id).filter(|&i| checks[i].is_ok()))
             .collect::<Option<Vec<usize>>>()
         else {
             continue;
@@ -353,12 +374,21 @@ fn report(
     let member_refs: Vec<&Candidate> = members.iter().map(|&i| &candidates[i]).collect();
     let highest_member_fee = member_refs.iter().map(|c| c.eth_fee).max().unwrap_or(0);
     let reused = matches!(source, CommitteeSource::Existing { .. });
-    let mut shared: [HashMap<&str, usize>; 5] = Default::default();
-    for &m in members {
-        for (d, counts) in shared.iter_mut().enumerate() {
-            *counts.entry(values[m][d].as_str()).or_default() += 1;
+    // Per capped dimension, the values the committee holds `cap` times.
+    let full: [Vec<&str>; 5] = std::array::from_fn(|d| {
+        let Some(cap) = policy.diversity.cap(Dimension::ALL[d]) else {
+            return Vec::new();
+        };
+        let mut full: Vec<&str> = Vec::new();
+        for &m in members {
+            let value = values[m][d].as_str();
+            let held = members.iter().filter(|&&o| values[o][d] == value).count();
+            if held >= cap && !full.contains(&value) {
+                full.push(value);
+            }
         }
-    }
+        full
+    });
     let mut reasons: Vec<CandidateReport> = candidates
         .iter()
         .enumerate()
@@ -373,12 +403,10 @@ fn report(
                 let capped = Dimension::ALL.iter().enumerate().find_map(|(d, dim)| {
                     let cap = policy.diversity.cap(*dim)?;
                     let value = values[i][d].as_str();
-                    (shared[d].get(value).copied().unwrap_or(0) >= cap).then(|| {
-                        NotChosen::DiversityCap {
-                            dimension: *dim,
-                            value: value.to_owned(),
-                            cap,
-                        }
+                    full[d].contains(&value).then(|| NotChosen::DiversityCap {
+                        dimension: *dim,
+                        value: value.to_owned(),
+                        cap,
                     })
                 });
                 Verdict::NotChosen(capped.unwrap_or(NotChosen::BetterCommittee {
