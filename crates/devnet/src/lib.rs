@@ -30,6 +30,7 @@ mod fake_ssv_api;
 mod http;
 mod operators;
 pub mod stack;
+pub mod testing;
 
 pub use anvil::anvil_path;
 pub use deposit::{deposit_data_root, withdrawal_credentials};

@@ -3,13 +3,11 @@
 //! beacon API's limits and errors; the `ssv-api` client reading operators, nonces, clusters and
 //! validators derived from the SSVNetwork double's logs.
 
-mod common;
-
 use std::time::Duration;
 
 use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::transports::http::reqwest;
-use common::{bytes, pubkey, spawn};
+use devnet::testing::{bytes, pubkey, spawn};
 use devnet::{Devnet, FAR_FUTURE_EPOCH, FakeBeacon, FakeSsvApi, new_cluster, send};
 use keygen::{DepositDatum, DepositPlan, Mnemonic, Network, Seed, WithdrawalTarget};
 use operator_selection::{Candidate, OperatorStatus, Policy, SelectionInput, Verdict, select};

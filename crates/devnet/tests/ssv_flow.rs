@@ -1,10 +1,8 @@
 //! SSV Network v2 on the devnet: ETH-cluster registration and its reverts as named errors, views,
 //! owner nonce, removal, and a legacy SSV cluster migrated to ETH.
 
-mod common;
-
 use alloy::primitives::{Bytes, U256};
-use common::{bytes, pubkey, reason, spawn};
+use devnet::testing::{bytes, pubkey, reason, spawn};
 use devnet::{Devnet, new_cluster, send};
 use stafi_contracts::{ClusterRef, ContractsError, cluster_balance};
 

@@ -3,11 +3,9 @@
 //! trusted nodes' vote → 31 ETH stake), registered-contract checks, and StafiWithdraw's exit
 //! notification behind its proxy.
 
-mod common;
-
 use alloy::primitives::{B256, U256};
 use alloy::providers::Provider;
-use common::{bytes, pubkey, reason, signature, spawn};
+use devnet::testing::{bytes, pubkey, reason, signature, spawn};
 use devnet::{Devnet, deposit_data_root, send, withdrawal_credentials};
 use stafi_contracts::deposit_contract::DepositContract;
 use stafi_contracts::stafi_user_deposit::StafiUserDeposit;

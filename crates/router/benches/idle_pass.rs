@@ -35,7 +35,7 @@
 //!
 //! Run: `cargo bench -p router --bench idle_pass -- --warm-up-time 1 --measurement-time 5`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -53,8 +53,16 @@ use router::{
     Account, Config, Identity, Intent, IntentKind, IntentRecord, IntentState, Settings, SignedTx,
     Store, StoreIdentity, ValidatorRecord, World, stafi_status,
 };
-use ssv_sync::{ClusterTuple, Index, Position, SsvEvent, SsvLog};
+use ssv_sync::{Index, Position, SsvEvent, SsvLog};
 use stafi_contracts::StafiAddresses;
+
+// The operator owners, the committees and the cluster tuples as `cold_sync`'s and
+// `warm_restart`'s history makes them; the rest of that module is not used here.
+#[allow(dead_code)]
+#[path = "../../ssv-sync/benches/synthetic/mod.rs"]
+mod synthetic;
+
+use synthetic::{Rng, committees, operator_owner, tuple};
 
 const OPERATORS: u64 = 500;
 const CLUSTERS: usize = 2_500;
@@ -63,7 +71,6 @@ const CHAIN_ID: u64 = 31_337;
 const MNEMONIC: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
-const GWEI: u64 = 1_000_000_000;
 const ETH: u128 = 1_000_000_000_000_000_000;
 /// ETH sent with each validator's registration, and deposited once per cluster afterwards.
 const REGISTRATION_WEI_PER_VALIDATOR: u128 = ETH / 20;
@@ -102,12 +109,6 @@ fn identity() -> Identity {
     }
 }
 
-fn operator_owner(id: u64) -> Address {
-    let mut bytes = [0x22u8; 20];
-    bytes[12..].copy_from_slice(&id.to_be_bytes());
-    Address::from(bytes)
-}
-
 /// An operator's registered key: base64-looking text of a PEM's length.
 fn operator_key(id: u64) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -133,34 +134,6 @@ fn validator_pubkey(index: u64) -> Bytes {
     bytes.extend_from_slice(&b[..16]);
     bytes[0] = 0x80 | (bytes[0] & 0x1f);
     Bytes::from(bytes)
-}
-
-/// SplitMix64: deterministic and dependency-free.
-#[derive(Debug, Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
-
-fn tuple(c: Cluster) -> ClusterTuple {
-    ClusterTuple {
-        validator_count: c.validator_count,
-        network_fee_index: c.network_fee_index,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
 }
 
 /// Applies transactions of SSVNetwork logs to an index, in chain order.
@@ -279,7 +252,7 @@ impl Fixture {
         // Operators, ten per block, then the network fee.
         let mut fees = BTreeMap::new();
         for id in 1..=OPERATORS {
-            let fee = GWEI + rng.below(10_000) * 100_000;
+            let fee = rng.fee();
             fees.insert(id, fee);
             history.transaction(
                 1 + (id - 1) / 10,
@@ -299,24 +272,7 @@ impl Fixture {
         );
 
         // 2,500 distinct committees of 4.
-        let mut seen = HashSet::new();
-        let clusters: Vec<Vec<u64>> = (0..CLUSTERS)
-            .map(|_| {
-                loop {
-                    let mut ids: Vec<u64> = Vec::with_capacity(4);
-                    while ids.len() < 4 {
-                        let id = 1 + rng.below(OPERATORS);
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
-                    }
-                    ids.sort_unstable();
-                    if seen.insert(ids.clone()) {
-                        break ids;
-                    }
-                }
-            })
-            .collect();
+        let clusters = committees(&mut rng, CLUSTERS, OPERATORS);
 
         // One bulk registration of 4 validators per cluster: one ValidatorAdded per key, each
         // with the tuple after the transaction.

@@ -60,7 +60,7 @@ async fn run(keys: u64) -> Run {
         .await
         .expect("fund");
     r.pass().await.expect("deposit pass");
-    let deposited = mined_block(&r, IntentKind::Deposit).expect("a deposit mined");
+    let deposited = mined_block(&r, &IntentKind::Deposit).expect("a deposit mined");
     // Trigger 2: the oracles vote MATCH.
     let seed = stack.mnemonic.to_seed("");
     let pubkeys: Vec<Bytes> = (0..u32::try_from(keys).expect("fits"))
@@ -71,7 +71,7 @@ async fn run(keys: u64) -> Run {
         .await
         .expect("vote");
     r.pass().await.expect("stake pass");
-    let staked = mined_block(&r, IntentKind::Stake).expect("a stake mined");
+    let staked = mined_block(&r, &IntentKind::Stake).expect("a stake mined");
     // Trigger 3: staked keys wait for registration.
     for _ in 0..4 {
         r.pass().await.expect("onboard pass");
@@ -115,13 +115,13 @@ async fn run(keys: u64) -> Run {
     }
 }
 
-fn mined_block(r: &Router, kind: IntentKind) -> Option<u64> {
+fn mined_block(r: &Router, kind: &IntentKind) -> Option<u64> {
     r.node
         .store
         .intents()
         .ok()?
         .into_iter()
-        .filter(|i| i.intent.kind == kind)
+        .filter(|i| &i.intent.kind == kind)
         .find_map(|i| match i.state {
             IntentState::Mined { block, .. } => Some(block),
             _ => None,
@@ -156,6 +156,7 @@ fn main() {
             .collect();
         let total: u64 = r.registrations.iter().map(|(_, g)| g).sum();
         let count: usize = r.registrations.iter().map(|(n, _)| n).sum();
+        #[allow(clippy::cast_precision_loss, reason = "display only")]
         let ratio = bulk80.map_or_else(
             || "-".to_owned(),
             |b| format!("{:.3}", (total as f64 / count as f64) / b as f64),

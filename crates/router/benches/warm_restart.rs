@@ -21,7 +21,7 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use alloy::primitives::{Address, U256};
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
@@ -31,7 +31,7 @@ use ssv_sync::{Index, IndexConfig, SyncConfig, Syncer};
 #[path = "../../ssv-sync/benches/synthetic/mod.rs"]
 mod synthetic;
 
-use synthetic::{DEPLOYMENT_BLOCK, History, MemoryChain, network, owner};
+use synthetic::{DEPLOYMENT_BLOCK, History, MemoryChain, network, owner, runtime};
 
 /// Blocks the chain moves on between the stored state and the restart.
 const NEW_BLOCKS: u64 = 100;
@@ -47,12 +47,6 @@ fn identity() -> StoreIdentity {
 
 fn sync_config() -> SyncConfig {
     SyncConfig::new(network(), DEPLOYMENT_BLOCK)
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
 }
 
 /// What `Node::open` does with the store: open it, read the sync state and the logs, rebuild
@@ -230,10 +224,7 @@ fn bench(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+    config = synthetic::criterion();
     targets = bench
 }
 criterion_main!(benches);

@@ -1,27 +1,14 @@
 //! `status` and `config check` against the devnet stack (anvil with the doubles, the fake beacon
 //! node and SSV API, and the configuration `devnet up` writes).
 
+mod common;
+
 use alloy::primitives::{B256, Bytes, U256};
+use common::{ETH, settings, start};
 use devnet::stack::Stack;
 use devnet::{Devnet, new_cluster, send};
-use keygen::{DepositPlan, Kdf, Seed, WithdrawalTarget};
-use router::{Config, Identity, Node, RouterError, Settings};
-
-const ETH: u128 = 1_000_000_000_000_000_000;
-
-async fn stack(dir: &std::path::Path) -> Stack {
-    Stack::start(Devnet::builder(), dir, Kdf::Scrypt { n: 2, r: 8, p: 1 })
-        .await
-        .unwrap_or_else(|e| panic!("the devnet stack did not start: {e}"))
-}
-
-fn settings(stack: &Stack, set: &[(&str, &str)]) -> Result<Settings, RouterError> {
-    let set: Vec<(String, String)> = set
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    Config::load(&stack.files.config, std::iter::empty(), &set)
-}
+use keygen::{DepositPlan, Seed, WithdrawalTarget};
+use router::{Identity, Node, RouterError};
 
 fn identity(stack: &Stack) -> Identity {
     Identity {
@@ -52,7 +39,7 @@ fn deposit(stack: &Stack, seed: &Seed, index: u32, gwei: u64) -> (Bytes, Bytes, 
 #[tokio::test]
 async fn status_shows_validators_and_clusters_and_recovers_key_gaps() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path()).await;
+    let stack = start(Devnet::builder(), dir.path()).await;
     let seed = stack.mnemonic.to_seed("");
     let settings = settings(&stack, &[]).unwrap();
     let router_seed = router::open_seed(&settings.config.accounts, &|_| None, None).unwrap();
@@ -166,7 +153,7 @@ async fn status_shows_validators_and_clusters_and_recovers_key_gaps() {
 #[tokio::test]
 async fn config_check_passes_then_names_a_wrong_withdrawal_credential_and_a_wrong_chain() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path()).await;
+    let stack = start(Devnet::builder(), dir.path()).await;
     let mut node = Node::open(settings(&stack, &[]).unwrap(), identity(&stack))
         .await
         .unwrap();
@@ -224,7 +211,7 @@ async fn config_check_passes_then_names_a_wrong_withdrawal_credential_and_a_wron
 #[tokio::test]
 async fn a_checkpoint_start_skips_history_and_agrees_with_the_views() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path()).await;
+    let stack = start(Devnet::builder(), dir.path()).await;
     let from = stack.devnet.block_number().await.unwrap();
     let owner = stack.devnet.accounts.ssv_owner;
     let ids = stack.devnet.public_operator_ids()[..4].to_vec();

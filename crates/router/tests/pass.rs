@@ -2,48 +2,14 @@
 //! StaFi's oracles), staked, registered in a funded SSV cluster, with the fee recipient set;
 //! exactly once across restarts.
 
+mod common;
+
 use alloy::primitives::{Bytes, U256};
-use devnet::Devnet;
-use devnet::stack::Stack;
-use keygen::Kdf;
-use router::{Config, Router, StepOutcome, WriteOutcome, steps::Step};
-
-const ETH: u128 = 1_000_000_000_000_000_000;
-
-async fn stack(dir: &std::path::Path, pool_eth: u128) -> Stack {
-    Stack::start(
-        Devnet::builder().pool_funding(U256::from(pool_eth * ETH)),
-        dir,
-        Kdf::Scrypt { n: 2, r: 8, p: 1 },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("the devnet stack did not start: {e}"))
-}
-
-async fn router(stack: &Stack, set: &[(&str, &str)]) -> Router {
-    let set: Vec<(String, String)> = set
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    let settings = Config::load(&stack.files.config, std::iter::empty(), &set).unwrap();
-    let mut r = Router::open(settings, &|_| None, None).await.unwrap();
-    r.start().await.unwrap();
-    r
-}
-
-fn mined(outcome: &StepOutcome) -> usize {
-    match outcome {
-        StepOutcome::Wrote(v) => v
-            .iter()
-            .filter(|r| matches!(r, Ok(WriteOutcome::Mined { success: true, .. })))
-            .count(),
-        _ => 0,
-    }
-}
-
-fn step(report: &router::PassReport, which: Step) -> &StepOutcome {
-    &report.steps.iter().find(|(s, _)| *s == which).unwrap().1
-}
+use common::{
+    all_idle, ledger_matches_chain, mined, pool, pubkey, router, stack, stafi_status, step,
+};
+use router::StepOutcome;
+use router::steps::Step;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pool_eth_becomes_funded_ssv_validators_exactly_once() {
@@ -56,27 +22,9 @@ async fn pool_eth_becomes_funded_ssv_validators_exactly_once() {
     let p1 = r.pass().await.unwrap();
     assert_eq!(mined(step(&p1, Step::Deposit)), 1, "{p1:?}");
     assert_eq!(mined(step(&p1, Step::FeeRecipient)), 1, "{p1:?}");
-    let pubkeys: Vec<Bytes> = (0..3u32)
-        .map(|i| {
-            Bytes::copy_from_slice(
-                stack
-                    .mnemonic
-                    .to_seed("")
-                    .signing_key(i)
-                    .public_key()
-                    .as_bytes(),
-            )
-        })
-        .collect();
-    let sn = stack.devnet.super_node();
+    let pubkeys: Vec<Bytes> = (0..3u32).map(|i| pubkey(&stack, i)).collect();
     for pk in &pubkeys {
-        assert_eq!(
-            sn.getSuperNodePubkeyStatus(pk.clone())
-                .call()
-                .await
-                .unwrap(),
-            U256::from(1)
-        );
+        assert_eq!(stafi_status(&stack, pk).await, U256::from(1));
     }
     // Nothing more to deposit: the 93 ETH left are owed to the three keys' stakes.
     let p2 = r.pass().await.unwrap();
@@ -91,24 +39,9 @@ async fn pool_eth_becomes_funded_ssv_validators_exactly_once() {
     let p3 = r.pass().await.unwrap();
     assert_eq!(mined(step(&p3, Step::Stake)), 1, "{p3:?}");
     for pk in &pubkeys {
-        assert_eq!(
-            sn.getSuperNodePubkeyStatus(pk.clone())
-                .call()
-                .await
-                .unwrap(),
-            U256::from(3)
-        );
+        assert_eq!(stafi_status(&stack, pk).await, U256::from(3));
     }
-    assert_eq!(
-        stack
-            .devnet
-            .user_deposit()
-            .getBalance()
-            .call()
-            .await
-            .unwrap(),
-        U256::ZERO
-    );
+    assert_eq!(pool(&stack).await, U256::ZERO);
 
     // The next pass registers all three in one bulkRegisterValidator with the planned ETH.
     let p4 = r.pass().await.unwrap();
@@ -121,25 +54,7 @@ async fn pool_eth_becomes_funded_ssv_validators_exactly_once() {
     let cluster = clusters[0];
     assert_eq!(cluster.tuple.validator_count, 3);
     assert_eq!(cluster.validators.len(), 3);
-    let block = r.node.syncer.state().cursor.unwrap();
-    let on_chain = stack
-        .devnet
-        .ssv_views()
-        .getBalance(
-            owner,
-            cluster.operator_ids.clone(),
-            stafi_contracts::Cluster::from(cluster.tuple).into(),
-        )
-        .block(alloy::eips::BlockId::number(block))
-        .call()
-        .await
-        .unwrap();
-    assert_eq!(
-        idx.ledger()
-            .balance(owner, &cluster.operator_ids, block)
-            .unwrap(),
-        on_chain
-    );
+    ledger_matches_chain(&stack, &r, &cluster.operator_ids).await;
     assert_eq!(
         idx.fee_recipient(owner),
         Some(stack.devnet.addresses.super_node_fee_pool)
@@ -151,9 +66,6 @@ async fn pool_eth_becomes_funded_ssv_validators_exactly_once() {
     drop(r);
     let mut r = router(&stack, &[]).await;
     let p5 = r.pass().await.unwrap();
-    assert!(
-        p5.steps.iter().all(|(_, o)| o == &StepOutcome::Idle),
-        "{p5:?}"
-    );
+    assert!(all_idle(&p5), "{p5:?}");
     assert_eq!(r.node.store.intent_count().unwrap(), writes);
 }

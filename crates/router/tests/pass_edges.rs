@@ -2,10 +2,15 @@
 //! limit, a fee cap below the network's fee, an UNMATCH vote, a liquidated cluster, an emptied
 //! cluster, an operator whose SSV API key differs from the chain's, and the SSV API down.
 
+mod common;
+
 use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
 use alloy::providers::ext::AnvilApi;
 use alloy::sol_types::SolCall;
+use common::{
+    ETH, GWEI, all_idle, mined, nonce, pool, pubkey, router, seed, stack, stafi_status, step,
+};
 use devnet::send;
 use router::operators::Exclusion;
 use router::steps::Step;
@@ -14,76 +19,14 @@ use stafi_contracts::ssv_network::SSVNetwork;
 use support::*;
 
 mod support {
-    use alloy::eips::BlockId;
     use alloy::primitives::{Address, Bytes, U256};
-    use alloy::providers::Provider;
-    use devnet::Devnet;
     use devnet::stack::Stack;
-    use keygen::{Kdf, Seed};
+    use keygen::Seed;
     use operator_selection::Policy;
     use router::steps::Step;
-    use router::{
-        Config, IntentKind, IntentRecord, MetadataCache, Node, PassReport, Router, StepOutcome,
-        World, WriteOutcome,
-    };
+    use router::{IntentKind, IntentRecord, MetadataCache, Node, Router, World};
 
-    pub const ETH: u128 = 1_000_000_000_000_000_000;
-    pub const GWEI: u128 = 1_000_000_000;
-
-    pub async fn stack(dir: &std::path::Path, pool_eth: u128) -> Stack {
-        Stack::start(
-            Devnet::builder().pool_funding(U256::from(pool_eth * ETH)),
-            dir,
-            Kdf::Scrypt { n: 2, r: 8, p: 1 },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("the devnet stack did not start: {e}"))
-    }
-
-    /// A started router on the stack's configuration with `set` overrides.
-    pub async fn router(stack: &Stack, set: &[(&str, &str)]) -> Router {
-        let set: Vec<(String, String)> = set
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        let settings = Config::load(&stack.files.config, std::iter::empty(), &set).unwrap();
-        let mut r = Router::open(settings, &|_| None, None).await.unwrap();
-        r.start().await.unwrap();
-        r
-    }
-
-    pub fn step(report: &PassReport, which: Step) -> &StepOutcome {
-        &report.steps.iter().find(|(s, _)| *s == which).unwrap().1
-    }
-
-    /// Successful writes of a step.
-    pub fn mined(outcome: &StepOutcome) -> usize {
-        match outcome {
-            StepOutcome::Wrote(v) => v
-                .iter()
-                .filter(|r| matches!(r, Ok(WriteOutcome::Mined { success: true, .. })))
-                .count(),
-            _ => 0,
-        }
-    }
-
-    pub fn seed(stack: &Stack) -> Seed {
-        stack.mnemonic.to_seed("")
-    }
-
-    pub fn pubkey(stack: &Stack, index: u32) -> Bytes {
-        Bytes::copy_from_slice(seed(stack).signing_key(index).public_key().as_bytes())
-    }
-
-    /// The account's transaction count on the chain.
-    pub async fn nonce(stack: &Stack, account: Address) -> u64 {
-        stack
-            .devnet
-            .provider()
-            .get_transaction_count(account)
-            .await
-            .unwrap()
-    }
+    use crate::common::{ledger_matches_chain, mined, pubkey, seed, step};
 
     /// Pubkeys the router's super node holds on StafiSuperNode.
     pub async fn deposited(stack: &Stack) -> U256 {
@@ -91,26 +34,6 @@ mod support {
             .devnet
             .super_node()
             .getSuperNodePubkeyCount(stack.devnet.accounts.super_node)
-            .call()
-            .await
-            .unwrap()
-    }
-
-    pub async fn stafi_status(stack: &Stack, pubkey: &Bytes) -> U256 {
-        stack
-            .devnet
-            .super_node()
-            .getSuperNodePubkeyStatus(pubkey.clone())
-            .call()
-            .await
-            .unwrap()
-    }
-
-    pub async fn pool(stack: &Stack) -> U256 {
-        stack
-            .devnet
-            .user_deposit()
-            .getBalance()
             .call()
             .await
             .unwrap()
@@ -143,9 +66,9 @@ mod support {
         v
     }
 
-    /// Keys 0..n from the pool to a funded SSV cluster: deposit, MATCH vote, stake, register.
-    /// Returns the cluster's operator ids.
-    pub async fn onboard(stack: &Stack, r: &mut Router, n: u32) -> Vec<u64> {
+    /// Keys 0..n from the pool to staked: a pass deposits them, the oracles vote MATCH, a pass
+    /// stakes them. Returns their pubkeys.
+    pub async fn deposit_and_stake(stack: &Stack, r: &mut Router, n: u32) -> Vec<Bytes> {
         let p = r.pass().await.unwrap();
         assert_eq!(mined(step(&p, Step::Deposit)), 1, "{p:?}");
         let pks: Vec<Bytes> = (0..n).map(|i| pubkey(stack, i)).collect();
@@ -156,6 +79,13 @@ mod support {
             .unwrap();
         let p = r.pass().await.unwrap();
         assert_eq!(mined(step(&p, Step::Stake)), 1, "{p:?}");
+        pks
+    }
+
+    /// Keys 0..n from the pool to a funded SSV cluster: deposit, MATCH vote, stake, register.
+    /// Returns the cluster's operator ids.
+    pub async fn onboard(stack: &Stack, r: &mut Router, n: u32) -> Vec<u64> {
+        deposit_and_stake(stack, r, n).await;
         let p = r.pass().await.unwrap();
         assert_eq!(mined(step(&p, Step::Onboard)), 1, "{p:?}");
         r.node.sync(|_| {}).await.unwrap();
@@ -178,19 +108,7 @@ mod support {
     /// router's ledger; returns it.
     pub async fn balance_matches_ledger(stack: &Stack, r: &mut Router, ids: &[u64]) -> U256 {
         r.node.sync(|_| {}).await.unwrap();
-        let owner = stack.devnet.accounts.ssv_owner;
-        let block = r.node.syncer.state().cursor.unwrap();
-        let on_chain = stack
-            .devnet
-            .ssv_views()
-            .getBalance(owner, ids.to_vec(), tuple(r, owner, ids).into())
-            .block(BlockId::number(block))
-            .call()
-            .await
-            .unwrap();
-        let ledger = r.node.index.ledger().balance(owner, ids, block).unwrap();
-        assert_eq!(ledger, on_chain);
-        on_chain
+        ledger_matches_chain(stack, r, ids).await
     }
 
     /// The beacon chain exits validator `index`: blocks are mined until it may exit
@@ -557,10 +475,7 @@ async fn a_liquidated_cluster_is_reactivated_with_enough_eth() {
     );
     // Funded past the floor: the next pass has nothing to do.
     let p = r.pass().await.unwrap();
-    assert!(
-        p.steps.iter().all(|(_, o)| o == &StepOutcome::Idle),
-        "{p:?}"
-    );
+    assert!(all_idle(&p), "{p:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -627,10 +542,7 @@ async fn an_emptied_cluster_is_withdrawn_to_the_owner() {
 
     // Nothing left to withdraw.
     let p = r.pass().await.unwrap();
-    assert!(
-        p.steps.iter().all(|(_, o)| o == &StepOutcome::Idle),
-        "{p:?}"
-    );
+    assert!(all_idle(&p), "{p:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -639,16 +551,7 @@ async fn an_operator_whose_api_key_differs_from_the_chain_gets_no_share() {
     let stack = stack(dir.path(), 32).await;
     let owner = stack.devnet.accounts.ssv_owner;
     let mut r = router(&stack, &[]).await;
-    let p = r.pass().await.unwrap();
-    assert_eq!(mined(step(&p, Step::Deposit)), 1, "{p:?}");
-    let pk0 = pubkey(&stack, 0);
-    stack
-        .devnet
-        .vote_withdraw_credentials(std::slice::from_ref(&pk0), true)
-        .await
-        .unwrap();
-    let p = r.pass().await.unwrap();
-    assert_eq!(mined(step(&p, Step::Stake)), 1, "{p:?}");
+    let pk0 = deposit_and_stake(&stack, &mut r, 1).await.remove(0);
 
     // The committee the router would choose; then the API serves another key for one member.
     let planned = r.plan_only().await.unwrap();
@@ -727,16 +630,7 @@ async fn onboarding_waits_without_recent_operator_metadata() {
 
     // Two keys staked, with the API up (the router caches its metadata on every pass).
     let mut r = router(&stack, &[one_per_tx]).await;
-    let p = r.pass().await.unwrap();
-    assert_eq!(mined(step(&p, Step::Deposit)), 1, "{p:?}");
-    let pks = [pubkey(&stack, 0), pubkey(&stack, 1)];
-    stack
-        .devnet
-        .vote_withdraw_credentials(&pks, true)
-        .await
-        .unwrap();
-    let p = r.pass().await.unwrap();
-    assert_eq!(mined(step(&p, Step::Stake)), 1, "{p:?}");
+    let pks = deposit_and_stake(&stack, &mut r, 2).await;
 
     // The API goes down: the metadata of the last pass is recent, onboarding goes on.
     stack.ssv_api.set_down(true);

@@ -8,91 +8,26 @@
 //! no nonce is skipped or reused, every key ends staked and registered exactly once; a write
 //! still pending after a restart is closed by a later pass of the same router.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy::consensus::Transaction as _;
 use alloy::eips::BlockId;
-use alloy::primitives::{Address, Bytes, U256};
+use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
 use alloy::providers::ext::AnvilApi;
 use alloy::sol_types::SolCall;
 use cluster_accounting::{Action, BLOCKS_PER_DAY, Horizon, LiquidationParams};
-use devnet::Devnet;
+use common::{all_idle, cluster_balance, ledger_matches_chain, nonce, open, pubkey, stack, writes};
 use devnet::stack::Stack;
-use keygen::Kdf;
-use router::{
-    Account, Config, IntentKind, IntentRecord, IntentState, PassReport, Router, StepOutcome,
-    WriteOutcome, stafi_status,
-};
+use router::{Account, IntentKind, IntentRecord, IntentState, Router, WriteOutcome, stafi_status};
 use ssv_sync::{Index, SsvEvent};
 use stafi_contracts::ssv_network::SSVNetwork;
-
-const ETH: u128 = 1_000_000_000_000_000_000;
 
 /// Passes a flow may take before the test gives up (the longest, 45 keys in committees of 7,
 /// takes four).
 const MAX_PASSES: usize = 12;
-
-async fn stack(dir: &std::path::Path, validators: usize) -> Stack {
-    let pool = U256::from(32 * ETH) * U256::from(validators);
-    Stack::start(
-        Devnet::builder().pool_funding(pool),
-        dir,
-        Kdf::Scrypt { n: 2, r: 8, p: 1 },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("the devnet stack did not start: {e}"))
-}
-
-/// Opens a router on the stack's configuration with `--set` overrides and starts it (open
-/// writes reconciled, index synced); returns what the reconciliation found.
-async fn open(stack: &Stack, set: &[(&str, &str)]) -> (Router, Vec<WriteOutcome>) {
-    let set: Vec<(String, String)> = set
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    let settings = Config::load(&stack.files.config, std::iter::empty(), &set)
-        .unwrap_or_else(|e| panic!("configuration with {set:?} refused: {e}"));
-    let mut r = Router::open(settings, &|_| None, None).await.unwrap();
-    let reconciled = r.start().await.unwrap();
-    (r, reconciled)
-}
-
-fn writes(report: &PassReport) -> Vec<&Result<WriteOutcome, String>> {
-    report
-        .steps
-        .iter()
-        .filter_map(|(_, o)| match o {
-            StepOutcome::Wrote(v) => Some(v),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
-fn all_idle(report: &PassReport) -> bool {
-    report.steps.iter().all(|(_, o)| o == &StepOutcome::Idle)
-}
-
-fn pubkey(stack: &Stack, index: u32) -> Bytes {
-    Bytes::copy_from_slice(
-        stack
-            .mnemonic
-            .to_seed("")
-            .signing_key(index)
-            .public_key()
-            .as_bytes(),
-    )
-}
-
-async fn tx_count(stack: &Stack, account: Address) -> u64 {
-    stack
-        .devnet
-        .provider()
-        .get_transaction_count(account)
-        .await
-        .unwrap()
-}
 
 async fn auto_mine(stack: &Stack, on: bool) {
     stack
@@ -278,17 +213,7 @@ async fn check_registrations(
             before.owner_nonce(owner) + count as u64
         );
         let ledger = after.ledger().balance(owner, &ids, block).unwrap();
-        let tuple = after.cluster_tuple(owner, &ids);
-        let on_chain = views
-            .getBalance(
-                owner,
-                ids.clone(),
-                stafi_contracts::Cluster::from(tuple).into(),
-            )
-            .block(BlockId::number(block))
-            .call()
-            .await
-            .unwrap();
+        let on_chain = cluster_balance(stack, &ids, after.cluster_tuple(owner, &ids), block).await;
         assert_eq!(
             on_chain, ledger,
             "on-chain balance and the ledger's at block {block}"
@@ -303,20 +228,7 @@ async fn check_registrations(
         let cursor = r.node.syncer.state().cursor.unwrap();
         let info = r.node.index.cluster(owner, &ids).unwrap();
         if info.updated.block == block {
-            let now = views
-                .getBalance(
-                    owner,
-                    ids.clone(),
-                    stafi_contracts::Cluster::from(info.tuple).into(),
-                )
-                .block(BlockId::number(cursor))
-                .call()
-                .await
-                .unwrap();
-            assert_eq!(
-                now,
-                r.node.index.ledger().balance(owner, &ids, cursor).unwrap()
-            );
+            let now = ledger_matches_chain(stack, r, &ids).await;
             if cursor > block {
                 assert!(now < on_chain, "fees accrue from block {block} to {cursor}");
             }
@@ -472,10 +384,7 @@ async fn drive(
 ) -> Flow {
     let super_node = stack.devnet.accounts.super_node;
     let owner = stack.devnet.accounts.ssv_owner;
-    let start_nonces = (
-        tx_count(stack, super_node).await,
-        tx_count(stack, owner).await,
-    );
+    let start_nonces = (nonce(stack, super_node).await, nonce(stack, owner).await);
     let mut checked = BTreeMap::new();
     let mut passes = 0;
     let mut expect_reconciled = 0;
@@ -493,10 +402,7 @@ async fn drive(
         check_registrations(stack, &r, &mut checked, committee).await;
         if complete(stack, &r, n).await {
             let keys = super_node_keys(stack).await;
-            let end_nonces = (
-                tx_count(stack, super_node).await,
-                tx_count(stack, owner).await,
-            );
+            let end_nonces = (nonce(stack, super_node).await, nonce(stack, owner).await);
             assert_end_state(stack, &r, n, &keys, start_nonces, end_nonces);
             // Nothing left to do, and nothing is sent.
             let writes_before = r.node.store.intent_count().unwrap();
@@ -572,7 +478,7 @@ fn overrides(n: usize, committee: usize, how: Drive) -> Vec<(&'static str, Strin
 
 async fn run_flow(n: usize, committee: usize, how: Drive) -> Flow {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), n).await;
+    let stack = stack(dir.path(), 32 * u128::try_from(n).unwrap()).await;
     let set = overrides(n, committee, how);
     let set: Vec<(&str, &str)> = set.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let flow = drive(&stack, &set, n, committee, how).await;
@@ -654,13 +560,10 @@ async fn a_crash_between_sending_and_the_receipt_is_reconciled_on_start() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pending_write_is_closed_by_a_later_pass() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 1).await;
+    let stack = stack(dir.path(), 32).await;
     let super_node = stack.devnet.accounts.super_node;
     let owner = stack.devnet.accounts.ssv_owner;
-    let start_nonces = (
-        tx_count(&stack, super_node).await,
-        tx_count(&stack, owner).await,
-    );
+    let start_nonces = (nonce(&stack, super_node).await, nonce(&stack, owner).await);
     let set = [("pass.receipt_timeout_secs", "1")];
 
     // The deposit and the fee recipient are sent and left pending; the router stops.
@@ -721,9 +624,6 @@ async fn a_pending_write_is_closed_by_a_later_pass() {
     assert!(complete(&stack, &r, 1).await);
     assert_eq!(checked.len(), 1);
     let keys = super_node_keys(&stack).await;
-    let end_nonces = (
-        tx_count(&stack, super_node).await,
-        tx_count(&stack, owner).await,
-    );
+    let end_nonces = (nonce(&stack, super_node).await, nonce(&stack, owner).await);
     assert_end_state(&stack, &r, 1, &keys, start_nonces, end_nonces);
 }

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use ssv_sync::{Index, IndexConfig, SyncConfig, SyncReport, Syncer, WindowConfig};
@@ -22,13 +22,7 @@ use ssv_sync::{Index, IndexConfig, SyncConfig, SyncReport, Syncer, WindowConfig}
 #[path = "synthetic/mod.rs"]
 mod synthetic;
 
-use synthetic::{DEPLOYMENT_BLOCK, History, MemoryChain, network, owner};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("tokio runtime")
-}
+use synthetic::{DEPLOYMENT_BLOCK, History, MemoryChain, network, owner, runtime};
 
 /// One sync from an empty index to the head.
 fn cold_sync(
@@ -128,10 +122,7 @@ fn bench(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+    config = synthetic::criterion();
     targets = bench
 }
 criterion_main!(benches);

@@ -12,11 +12,9 @@
 //! after the legacy clusters, and follows the logs from there. Legacy clusters are checked against `getBalanceSSV` and
 //! `isLiquidatableSSV` until they migrate, then against the ETH views.
 
-mod common;
-
 use alloy::primitives::{Address, Bytes, U256};
 use cluster_accounting::{ClusterVersion, LiquidationParams};
-use common::{bytes, pubkey, spawn};
+use devnet::testing::{bytes, pubkey, spawn};
 use devnet::{Devnet, DevnetError, cluster_from_receipt, new_cluster, send};
 use ssv_sync::{Checkpoint, CheckpointOperator, Index, IndexConfig, RpcSource, SyncConfig, Syncer};
 use stafi_contracts::Cluster;

@@ -1,12 +1,10 @@
 //! The indexer against the devnet: windows that shrink when the node refuses a range, a reorg
 //! rolled back and resynced, a restart from kept state that fetches only new blocks.
 
-mod common;
-
 use alloy::primitives::{B256, Bytes, U256};
 use alloy::rpc::types::{Filter, Log};
-use common::{bytes, pubkey, spawn};
 use devnet::Devnet;
+use devnet::testing::{bytes, pubkey, spawn};
 use ssv_sync::{
     ChainSource, ClusterTuple, Index, IndexConfig, RpcSource, SourceError, SyncConfig, SyncState,
     Syncer, WindowConfig,

@@ -7,6 +7,9 @@
 //! changes (`OperatorFeeDeclared`, later `OperatorFeeExecuted`), 4 more network fee changes and
 //! 1,000 deposits. One to six transactions per block with logs, block-wide log indices.
 //!
+//! The pieces of the generator that other synthetic fixtures share (the router's `idle_pass`
+//! bench) are public: [`Rng`], [`committees`], [`operator_owner`] and [`tuple`].
+//!
 //! Every cluster tuple is what the contract would emit: computed with `cluster-accounting`'s
 //! transition functions on fee indices from the generator's own ledger, which applies every log.
 //! Raw logs are encoded with the generated `SSVNetwork` event types, with realistic payload sizes
@@ -14,6 +17,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use alloy::primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy::rpc::types::{Filter, Log};
@@ -21,6 +25,7 @@ use alloy::sol_types::SolEvent;
 use cluster_accounting::{
     Cluster, ClusterVersion, Ledger, LiquidationParams, Log as AccountingLog, VUnits, eth,
 };
+use criterion::Criterion;
 use ssv_sync::{ChainSource, ClusterTuple, Position, RpcCounts, SourceError, SsvEvent, SsvLog};
 use stafi_contracts::ssv_network::SSVNetwork as N;
 
@@ -43,6 +48,22 @@ const GWEI: u64 = 1_000_000_000;
 const SHARES_LEN: usize = 96 + 4 * 48 + 4 * 256;
 const OPERATOR_KEY_LEN: usize = 612;
 
+/// Criterion's settings of the benchmarks over the history: 10 samples, 1 s of warm-up, 5 s of
+/// measurement.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+}
+
+/// The single-threaded runtime the benchmarks sync on.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// The SSVNetwork contract of the synthetic chain.
 pub fn network() -> Address {
     Address::repeat_byte(0x55)
@@ -53,7 +74,8 @@ pub fn owner() -> Address {
     Address::repeat_byte(0x11)
 }
 
-fn operator_owner(id: u64) -> Address {
+/// The owner of operator `id`.
+pub fn operator_owner(id: u64) -> Address {
     let mut bytes = [0x22u8; 20];
     bytes[12..].copy_from_slice(&id.to_be_bytes());
     Address::from(bytes)
@@ -75,12 +97,12 @@ fn slot(index: u64) -> usize {
     usize::try_from(index).expect("index fits usize")
 }
 
-/// SplitMix64: deterministic and dependency-free.
+/// SplitMix64 from a seed: deterministic and dependency-free.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -88,12 +110,13 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }
 
     /// An ETH fee in wei per block, a multiple of the 1e5 packing unit.
-    fn fee(&mut self) -> u64 {
+    pub fn fee(&mut self) -> u64 {
         GWEI + self.below(10_000) * 100_000
     }
 }
@@ -181,7 +204,8 @@ struct Generator {
     raw: Vec<Log>,
 }
 
-fn tuple(c: Cluster) -> ClusterTuple {
+/// The tuple SSVNetwork emits for a cluster state.
+pub fn tuple(c: Cluster) -> ClusterTuple {
     ClusterTuple {
         validator_count: c.validator_count,
         network_fee_index: c.network_fee_index,
@@ -189,6 +213,28 @@ fn tuple(c: Cluster) -> ClusterTuple {
         active: c.active,
         balance: c.balance,
     }
+}
+
+/// `count` distinct committees of 4 operators out of `1..=operators`, each sorted.
+pub fn committees(rng: &mut Rng, count: usize, operators: u64) -> Vec<Vec<u64>> {
+    let mut seen = HashSet::new();
+    (0..count)
+        .map(|_| {
+            loop {
+                let mut ids: Vec<u64> = Vec::with_capacity(4);
+                while ids.len() < 4 {
+                    let id = 1 + rng.below(operators);
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                ids.sort_unstable();
+                if seen.insert(ids.clone()) {
+                    break ids;
+                }
+            }
+        })
+        .collect()
 }
 
 fn bytes(len: usize, seed: u64) -> Bytes {
@@ -372,24 +418,7 @@ impl History {
     /// The history (deterministic; generated in well under a second).
     pub fn generate() -> Self {
         let mut rng = Rng(0x5eed_0f55);
-        let mut seen = HashSet::new();
-        let clusters: Vec<Vec<u64>> = (0..CLUSTERS)
-            .map(|_| {
-                loop {
-                    let mut ids: Vec<u64> = Vec::with_capacity(4);
-                    while ids.len() < 4 {
-                        let id = 1 + rng.below(OPERATORS);
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
-                    }
-                    ids.sort_unstable();
-                    if seen.insert(ids.clone()) {
-                        break ids;
-                    }
-                }
-            })
-            .collect();
+        let clusters = committees(&mut rng, CLUSTERS, OPERATORS);
 
         // The schedule: operators and the network fee first, then everything else shuffled.
         let mut middle = Vec::new();

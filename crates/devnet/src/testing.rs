@@ -1,9 +1,10 @@
-//! Shared helpers for the devnet integration tests.
-#![allow(dead_code)]
+//! Helpers of the integration tests that run on a devnet (this crate's and `ssv-sync`'s): start
+//! one, read a revert reason, and distinct validator pubkeys and signatures.
 
 use alloy::primitives::Bytes;
-use devnet::{Devnet, DevnetBuilder, DevnetError};
 use stafi_contracts::{ContractsError, RevertReason};
+
+use crate::{Devnet, DevnetBuilder, DevnetError};
 
 /// Starts a devnet, failing with the reason (e.g. anvil missing: run scripts/install-tools.sh).
 pub async fn spawn(builder: DevnetBuilder) -> Devnet {
@@ -28,12 +29,14 @@ pub fn pubkey(n: u32) -> [u8; 48] {
     pk
 }
 
+/// A distinct 96-byte signature per `n`.
 pub fn signature(n: u32) -> [u8; 96] {
     let mut sig = [0x5a; 96];
     sig[..4].copy_from_slice(&n.to_be_bytes());
     sig
 }
 
+/// `b` as `Bytes`.
 pub fn bytes(b: &[u8]) -> Bytes {
     Bytes::copy_from_slice(b)
 }
