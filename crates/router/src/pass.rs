@@ -27,6 +27,9 @@ pub enum StepOutcome {
     Idle,
     /// Backing off after failures (passes left).
     BackingOff { passes_left: u32 },
+    /// Work it cannot do now, and why (the pool owes pending stakes, the pubkey limit, no
+    /// operator metadata, …).
+    Waiting { reason: String },
     /// Planning failed (no committee, …).
     PlanFailed { error: String },
     /// Writes sent and their outcomes (or why one was refused).
@@ -64,6 +67,7 @@ impl PassReport {
                 StepOutcome::BackingOff { passes_left } => out.push(format!(
                     "{head} backing off after failures ({passes_left} pass(es) left)"
                 )),
+                StepOutcome::Waiting { reason } => out.push(format!("{head} waiting: {reason}")),
                 StepOutcome::PlanFailed { error } => {
                     out.push(format!("{head} cannot plan: {error}"));
                 }
@@ -195,8 +199,15 @@ impl Router {
                 steps.push((step, StepOutcome::BackingOff { passes_left: until }));
                 continue;
             }
-            let intents = match step.plan(&world, &self.seed) {
-                Ok(i) => i,
+            let intents = match step.plan_or_wait(&world, &self.seed) {
+                Ok(planned) => {
+                    if let Some(reason) = planned.waiting {
+                        tracing::info!(step = step.name(), %reason, "waiting");
+                        steps.push((step, StepOutcome::Waiting { reason }));
+                        continue;
+                    }
+                    planned.intents
+                }
                 Err(e) => {
                     tracing::warn!(step = step.name(), error = %e, "planning failed");
                     steps.push((

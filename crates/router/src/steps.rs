@@ -57,12 +57,44 @@ impl Step {
 
     /// What this step would send, from the snapshot alone.
     pub fn plan(self, world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+        self.plan_or_wait(world, seed).map(|p| p.intents)
+    }
+
+    /// [`plan`](Self::plan), and when it has work it cannot do now, why it waits.
+    pub fn plan_or_wait(self, world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
         match self {
             Self::Stake => plan_stake(world, seed),
             Self::Deposit => plan_deposit(world, seed),
             Self::Onboard => plan_onboard(world, seed),
-            Self::Fund => plan_fund(world),
-            Self::FeeRecipient => Ok(plan_fee_recipient(world)),
+            Self::Fund => plan_fund(world).map(Planned::from),
+            Self::FeeRecipient => Ok(Planned::from(plan_fee_recipient(world))),
+        }
+    }
+}
+
+/// A step's plan: the writes to send, or why there is work it cannot do now.
+#[derive(Debug, Clone, Default)]
+pub struct Planned {
+    pub intents: Vec<Intent>,
+    /// Set when nothing is planned although there is work (pool full of owed stakes, pubkey
+    /// limit, no operator metadata, …).
+    pub waiting: Option<String>,
+}
+
+impl From<Vec<Intent>> for Planned {
+    fn from(intents: Vec<Intent>) -> Self {
+        Self {
+            intents,
+            waiting: None,
+        }
+    }
+}
+
+impl Planned {
+    fn waiting(reason: String) -> Self {
+        Self {
+            intents: Vec::new(),
+            waiting: Some(reason),
         }
     }
 }
@@ -112,7 +144,7 @@ fn deposit_data(
         .collect()
 }
 
-fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
     let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
     let matched: Vec<u64> = world
         .keys
@@ -139,12 +171,19 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError
         .min(cap)
         .min(usize::try_from(affordable).unwrap_or(usize::MAX));
     if n == 0 {
-        return Ok(Vec::new());
+        if matched.is_empty() {
+            return Ok(Planned::default());
+        }
+        return Ok(Planned::waiting(format!(
+            "{} key(s) at MATCH wait for the pool: {} above the reserve is less than 31 ETH",
+            matched.len(),
+            eth(above_reserve(world))
+        )));
     }
     let indices = &matched[..n];
     let data = deposit_data(world, seed, indices, 31_000_000_000)?;
     let (pubkeys, sigs, roots) = unzip3(data);
-    Ok(vec![Intent {
+    Ok(Planned::from(vec![Intent {
         kind: IntentKind::Stake,
         to: world.addresses.super_node,
         data: StafiSuperNode::stakeCall {
@@ -165,17 +204,22 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError
             eth(above_reserve(world)),
             affordable
         ),
-    }])
+    }]))
 }
 
-fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
-    if !world.deposits_enabled || !world.withdrawal_credentials_match {
-        if !world.withdrawal_credentials_match {
-            tracing::error!(
-                "StafiNetworkSettings' withdrawal credentials differ from 0x01 ‖ StafiWithdraw: no deposit is made"
-            );
-        }
-        return Ok(Vec::new());
+fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
+    if !world.withdrawal_credentials_match {
+        tracing::error!(
+            "StafiNetworkSettings' withdrawal credentials differ from 0x01 ‖ StafiWithdraw: no deposit is made"
+        );
+        return Ok(Planned::waiting(
+            "StafiNetworkSettings' withdrawal credentials differ from 0x01 ‖ StafiWithdraw: no deposit is made".into(),
+        ));
+    }
+    if !world.deposits_enabled {
+        return Ok(Planned::waiting(
+            "StaFi has super-node deposits disabled".into(),
+        ));
     }
     // Each key deposited but not staked still needs its 31 ETH from the pool.
     let pending = world
@@ -214,12 +258,18 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         ));
     let n = affordable.min(room).min(cap);
     if n == 0 {
-        return Ok(Vec::new());
+        if affordable > 0 && room == 0 {
+            return Ok(Planned::waiting(format!(
+                "{affordable} validator(s) affordable, but the super node's pubkey limit of {} is reached",
+                world.pubkey_limit
+            )));
+        }
+        return Ok(Planned::default());
     }
     let indices = world.free_indices(n);
     let data = deposit_data(world, seed, &indices, 1_000_000_000)?;
     let (pubkeys, sigs, roots) = unzip3(data);
-    Ok(vec![Intent {
+    Ok(Planned::from(vec![Intent {
         kind: IntentKind::Deposit,
         to: world.addresses.super_node,
         data: StafiSuperNode::depositCall {
@@ -245,10 +295,10 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
             },
             eth(usable),
         ),
-    }])
+    }]))
 }
 
-fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterError> {
+fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
     let owner = world.identity.ssv_owner;
     let index = &world.index;
     let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
@@ -268,7 +318,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         })
         .collect();
     if waiting.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Planned::default());
     }
     let candidates = match &world.candidates {
         Ok(c) => c.clone(),
@@ -278,7 +328,10 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
                 waiting = waiting.len(),
                 "no operator metadata: onboarding waits"
             );
-            return Ok(Vec::new());
+            return Ok(Planned::waiting(format!(
+                "{} staked key(s) wait: {problem}",
+                waiting.len()
+            )));
         }
     };
     let clusters: Vec<ExistingCluster> = index
@@ -307,9 +360,15 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
     };
     let selection =
         select(&input, &world.policy).map_err(|e| RouterError::Selection(Box::new(e)))?;
+    if !selection.optimal {
+        tracing::warn!(
+            committee = ?selection.committee,
+            "operator selection hit its search budget: the committee is valid but may not be the cheapest"
+        );
+    }
     let ids = selection.committee.clone();
     if world.cluster_in_flight(&ids) {
-        return Ok(Vec::new());
+        return Ok(Planned::default());
     }
     let committee = ssv_committee_cap(ids.len());
     let cap = usize::try_from(world.settings.config.batch.max_registrations_per_tx)
@@ -324,7 +383,11 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
             max_gas_per_tx = world.settings.config.gas.max_gas_per_tx,
             "gas.max_gas_per_tx is too low for even one SSV registration: onboarding waits"
         );
-        return Ok(Vec::new());
+        return Ok(Planned::waiting(format!(
+            "gas.max_gas_per_tx = {} is too low for one SSV registration with {} operators",
+            world.settings.config.gas.max_gas_per_tx,
+            ids.len()
+        )));
     }
     let batch: Vec<&crate::store::ValidatorRecord> = waiting.into_iter().take(cap).collect();
     let nonce = index.owner_nonce(owner);
@@ -375,7 +438,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
         .iter()
         .map(|i| Bytes::copy_from_slice(&i.shares_data))
         .collect();
-    Ok(vec![Intent {
+    Ok(Planned::from(vec![Intent {
         kind: IntentKind::Register,
         to: world.settings.ssv_network,
         data: SSVNetwork::bulkRegisterValidatorCall {
@@ -397,7 +460,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Vec<Intent>, RouterErr
             eth(amount),
             runway.target_days
         ),
-    }])
+    }]))
 }
 
 /// Gas of a batched call: a fixed part and a part per key.

@@ -38,6 +38,24 @@ pub enum MetadataProblem {
     Unavailable { error: String },
 }
 
+impl std::fmt::Display for MetadataProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Stale { age_secs, error } => write!(
+                f,
+                "the SSV API is down ({error}) and the last operator metadata is {age_secs} s old, \
+                 older than ssv_api.max_metadata_age_secs"
+            ),
+            Self::Unavailable { error } => {
+                write!(
+                    f,
+                    "the SSV API has not answered yet ({error}): no operator metadata"
+                )
+            }
+        }
+    }
+}
+
 /// The snapshot a pass plans on.
 #[derive(Debug, Clone)]
 pub struct World<'a> {

@@ -2,7 +2,7 @@
 //! `stafi-router plan` / `run --plan`: one read-only pass printing every write it would send.
 
 use clap::Args;
-use router::{PassReport, PlannedWrite, Router};
+use router::{PlannedWrite, Router};
 
 use super::node::{self, ConfigArgs};
 use crate::error::CliError;
@@ -50,9 +50,27 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         );
         let passes = args.passes;
         let mut done = 0u64;
+        let mut waiting_before: Vec<String> = Vec::new();
         router
             .run_with(shutdown(), |report| {
-                print_report(report);
+                // A step that keeps waiting for the same reason is said once, not every block.
+                let waiting: Vec<String> = report
+                    .steps
+                    .iter()
+                    .filter_map(|(step, o)| match o {
+                        router::StepOutcome::Waiting { reason } => {
+                            Some(format!("{}: waiting: {reason}", step.name()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for line in report.lines() {
+                    let repeated = waiting_before.iter().any(|w| line.ends_with(w.as_str()));
+                    if !repeated {
+                        println!("{line}");
+                    }
+                }
+                waiting_before = waiting;
                 done += 1;
                 passes.is_some_and(|n| done >= n)
             })
@@ -124,10 +142,4 @@ fn plan_text(block: Option<u64>, planned: &[PlannedWrite]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn print_report(report: &PassReport) {
-    for line in report.lines() {
-        println!("{line}");
-    }
 }
