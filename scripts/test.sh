@@ -6,6 +6,9 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# CI builds once from cold: incremental caches would only take disk space.
+if [[ -n "${CI:-}" ]]; then export CARGO_INCREMENTAL=0; fi
+
 step "tools (scripts/install-tools.sh)"
 scripts/install-tools.sh
 # shellcheck disable=SC1090
