@@ -15,7 +15,9 @@ import {IERC20} from "../interfaces/IERC20.sol";
 ///
 /// Test-only hooks (not on chain): `testRegisterLegacyOperator` and `testRegisterLegacyValidator`
 /// create operators and SSV clusters as they existed before the v2 upgrade; `testSetOperatorFeeSSV`
-/// sets an operator's legacy SSV fee.
+/// sets an operator's legacy SSV fee; `testAnnounceUpgradeBlock` emits `SSVNetworkUpgradeBlock`
+/// again at the current block, so that what was seeded before reads as pre-v2 history to an
+/// indexer (on chain the event is emitted once, at the upgrade).
 contract SSVNetwork is ISSVNetworkEvents {
     uint256 private constant SSV_DIGITS = 10_000_000;
     uint256 private constant ETH_DIGITS = 100_000;
@@ -664,6 +666,10 @@ contract SSVNetwork is ISSVNetworkEvents {
 
     /// An operator as registered before the v2 upgrade: an SSV fee, and the ETH fee v2 assigns such
     /// an operator (`DEFAULT_OPERATOR_ETH_FEE` when its SSV fee is non-zero).
+    function testAnnounceUpgradeBlock() external onlyOwner {
+        emit SSVNetworkUpgradeBlock("v2.0.0", block.number);
+    }
+
     function testRegisterLegacyOperator(bytes calldata publicKey, uint256 ssvFee) external returns (uint64 id) {
         bytes32 pkHash = keccak256(publicKey);
         if (operatorsPKs[pkHash] != 0) revert OperatorAlreadyExists();

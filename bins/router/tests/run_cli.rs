@@ -98,8 +98,8 @@ async fn run_turns_pool_eth_into_validators_and_plan_changes_nothing() {
         expected_path.display()
     );
     let json = ok(&router(&["run", "--plan", "--json", "--config", &config]));
-    let writes: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let steps: Vec<&str> = writes
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let steps: Vec<&str> = report["writes"]
         .as_array()
         .unwrap()
         .iter()

@@ -935,6 +935,51 @@ impl Devnet {
         snapshot("bulkRegisterValidator", receipt)
     }
 
+    /// Registers an operator as it existed before the v2 upgrade (SSV fee `ssv_fee` wei per
+    /// block; v2 gives it the default ETH fee), through the double's test-only
+    /// `testRegisterLegacyOperator`; returns its id.
+    pub async fn register_legacy_operator(
+        &self,
+        public_key: Bytes,
+        ssv_fee: U256,
+    ) -> Result<u64, DevnetError> {
+        let network = self.ssv_double();
+        let receipt = send(
+            network
+                .testRegisterLegacyOperator(public_key, ssv_fee)
+                .from(self.accounts.user),
+            "testRegisterLegacyOperator",
+            None,
+        )
+        .await?;
+        receipt
+            .inner
+            .logs()
+            .iter()
+            .find_map(|log| {
+                log.log_decode::<SSVNetwork::OperatorAdded>()
+                    .ok()
+                    .map(|e| e.inner.data.operatorId)
+            })
+            .ok_or(DevnetError::MissingEvent {
+                call: "testRegisterLegacyOperator",
+                event: "OperatorAdded",
+            })
+    }
+
+    /// Emits `SSVNetworkUpgradeBlock` again at the next block (the double's test-only
+    /// `testAnnounceUpgradeBlock`): to an indexer, everything before it is v1 history, so the
+    /// legacy operators and clusters seeded before it read as pre-v2. Returns the block.
+    pub async fn announce_upgrade_block(&self) -> Result<u64, DevnetError> {
+        let receipt = send(
+            self.ssv_double().testAnnounceUpgradeBlock(),
+            "testAnnounceUpgradeBlock",
+            None,
+        )
+        .await?;
+        Ok(receipt.block_number.unwrap_or_default())
+    }
+
     /// Creates a legacy SSV-token cluster with one validator, as it would exist from before the v2
     /// upgrade (through the double's test-only `testRegisterLegacyValidator`).
     pub async fn seed_legacy_cluster(

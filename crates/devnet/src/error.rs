@@ -81,6 +81,9 @@ pub enum DevnetError {
     /// The chain has no block with this number (a fake reads it at start).
     #[error("the chain has no block {number}")]
     MissingBlock { number: u64 },
+    /// The fake beacon could not read the deposit contract's logs.
+    #[error("the fake beacon node could not read the chain (HTTP {status} it would answer)")]
+    BeaconChain { status: u16 },
     /// A keygen operation (mnemonic, store, secret file) failed.
     #[error(transparent)]
     Keygen {

@@ -264,6 +264,33 @@ impl FakeBeacon {
         Self::builder(devnet.endpoint_url(), devnet.addresses.deposit_contract)
     }
 
+    /// A validator at the head, as `/eth/v1/beacon/states/head/validators/{pubkey}` gives it;
+    /// None for an unknown key.
+    pub async fn validator(&self, pubkey: &[u8]) -> Result<Option<FakeValidator>, DevnetError> {
+        let Ok(pubkey) = <[u8; 48]>::try_from(pubkey) else {
+            return Ok(None);
+        };
+        let state = &self.state;
+        let mut chain = state.chain.lock().await;
+        let head = state
+            .sync(&mut chain)
+            .await
+            .map_err(|r| DevnetError::BeaconChain {
+                status: r.status.as_u16(),
+            })?;
+        Ok(chain
+            .by_pubkey
+            .get(&pubkey)
+            .copied()
+            .and_then(|i| chain.view(&state.config, i, head))
+            .map(|v| FakeValidator {
+                index: v.index,
+                status: v.status.as_str().to_owned(),
+                activation_epoch: v.activation_epoch,
+                exit_epoch: v.exit_epoch,
+            }))
+    }
+
     /// The base URL, `http://127.0.0.1:{port}` (paths start with `/eth/v1/…`).
     pub fn url(&self) -> &str {
         &self.url
@@ -419,6 +446,17 @@ const STATUS_FILTERS: &[&str] = &[
     "exited",
     "withdrawal",
 ];
+
+/// A validator as the fake beacon node sees it at the head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeValidator {
+    pub index: u64,
+    /// `pending_initialized`, `active_ongoing`, `active_exiting`, `exited_unslashed`, …
+    pub status: String,
+    pub activation_epoch: u64,
+    /// `u64::MAX` until an exit is accepted.
+    pub exit_epoch: u64,
+}
 
 /// One validator at one slot.
 struct View {

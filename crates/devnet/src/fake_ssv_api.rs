@@ -249,6 +249,7 @@ impl FakeSsvApiBuilder {
             provider,
             operators,
             key_overrides: std::sync::Mutex::new(HashMap::new()),
+            inactive: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             nonce_lag: AtomicU64::new(0),
             ledger: Mutex::new(Ledger::default()),
         });
@@ -352,6 +353,25 @@ impl FakeSsvApi {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id, public_key.into());
+        Ok(())
+    }
+
+    /// Serve operator `id` as `Inactive` (`is_active` 0), as the API does for an operator that
+    /// stopped attesting, or as it was again.
+    pub fn set_operator_inactive(&self, id: u64, inactive: bool) -> Result<(), DevnetError> {
+        if !self.state.operators.iter().any(|o| o.id == id) {
+            return Err(DevnetError::UnknownOperator { id });
+        }
+        let mut set = self
+            .state
+            .inactive
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if inactive {
+            set.insert(id);
+        } else {
+            set.remove(&id);
+        }
         Ok(())
     }
 
@@ -565,6 +585,8 @@ struct SsvState {
     provider: DynProvider,
     operators: Vec<FakeOperator>,
     key_overrides: std::sync::Mutex<HashMap<u64, String>>,
+    /// Operators served as `Inactive` with `is_active` 0.
+    inactive: std::sync::Mutex<std::collections::BTreeSet<u64>>,
     nonce_lag: AtomicU64,
     ledger: Mutex<Ledger>,
 }
@@ -754,7 +776,18 @@ impl SsvState {
             }
         }
         let validators_count = op.validators_count + ledger.operator_validators(op.id);
-        let status = if removed { "Removed" } else { &op.status };
+        let inactive = self
+            .inactive
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&op.id);
+        let status = if removed {
+            "Removed"
+        } else if inactive {
+            "Inactive"
+        } else {
+            &op.status
+        };
         let checksummed: Vec<String> = whitelist.iter().map(|a| a.to_checksum(None)).collect();
         let json = json!({
             "id": op.id,
@@ -785,7 +818,7 @@ impl SsvState {
             "performance": {"24h": op.performance_24h, "30d": op.performance_30d},
             "is_valid": true,
             "is_deleted": removed,
-            "is_active": u8::from(op.is_active && !removed),
+            "is_active": u8::from(op.is_active && !removed && !inactive),
             "status": status,
             "validators_count": validators_count,
             "version": "v4",

@@ -39,6 +39,8 @@ pub use devnet::{
     effective_balance_leaf, new_cluster, send,
 };
 pub use error::DevnetError;
-pub use fake_beacon::{FAR_FUTURE_EPOCH, FakeBeacon, FakeBeaconBuilder, devnet_network};
+pub use fake_beacon::{
+    FAR_FUTURE_EPOCH, FakeBeacon, FakeBeaconBuilder, FakeValidator, devnet_network,
+};
 pub use fake_ssv_api::{FakeOperator, FakeSsvApi, FakeSsvApiBuilder, devnet_operators};
 pub use operators::{OperatorSpec, SeededOperator, operator_public_key_bytes, ssv_public_key};

@@ -50,8 +50,9 @@ use keygen::{Mnemonic, Seed};
 use operator_selection::{Candidate, Policy};
 use router::steps::PASS;
 use router::{
-    Account, Config, Identity, Intent, IntentKind, IntentRecord, IntentState, Settings, SignedTx,
-    Store, StoreIdentity, ValidatorRecord, World, stafi_status,
+    Account, BeaconValidator, BeaconValidatorData, Config, EjectorState, Identity, Intent,
+    IntentKind, IntentRecord, IntentState, Settings, SignedTx, Store, StoreIdentity,
+    ValidatorRecord, World, stafi_status,
 };
 use ssv_sync::{Index, Position, SsvEvent, SsvLog};
 use stafi_contracts::StafiAddresses;
@@ -190,7 +191,7 @@ struct Fixture {
     logs: usize,
     clusters: Vec<Vec<u64>>,
     keys: Vec<ValidatorRecord>,
-    beacon: BTreeMap<String, String>,
+    beacon: BTreeMap<String, BeaconValidator>,
     candidates: Vec<Candidate>,
 }
 
@@ -342,7 +343,7 @@ impl Fixture {
 
         let beacon = keys
             .iter()
-            .map(|k| (format!("{:#x}", k.pubkey), "active_ongoing".to_owned()))
+            .map(|k| (format!("{:#x}", k.pubkey), active(k)))
             .collect();
         let mut validator_counts: BTreeMap<u64, u32> = BTreeMap::new();
         for id in clusters.iter().flatten() {
@@ -383,6 +384,12 @@ impl Fixture {
             withdrawal_credentials_match: true,
             keys: self.keys.clone(),
             beacon: self.beacon.clone(),
+            beacon_clock: None,
+            ejector: EjectorState::default(),
+            withdraw_cycle: 0,
+            health: None,
+            ssv_params: None,
+            now: 0,
             in_flight: Vec::new(),
             candidates: Ok(self.candidates.clone()),
             excluded: Vec::new(),
@@ -698,11 +705,7 @@ fn world_non_rpc(c: &mut Criterion, fixture: &Fixture, seed: &Seed) {
     });
 
     // The beacon ids and the status map built from the answer.
-    let answer: Vec<(String, String)> = fixture
-        .keys
-        .iter()
-        .map(|k| (format!("{:#x}", k.pubkey), "active_ongoing".to_owned()))
-        .collect();
+    let answer: Vec<BeaconValidator> = fixture.keys.iter().map(active).collect();
     group.bench_function("beacon_ids_and_map", |b| {
         b.iter(|| {
             let ids: Vec<String> = fixture
@@ -711,10 +714,10 @@ fn world_non_rpc(c: &mut Criterion, fixture: &Fixture, seed: &Seed) {
                 .filter(|k| k.stafi_status == stafi_status::STAKING)
                 .map(|k| format!("{:#x}", k.pubkey))
                 .collect();
-            let beacon: BTreeMap<String, String> = answer
+            let beacon: BTreeMap<String, BeaconValidator> = answer
                 .iter()
                 .cloned()
-                .map(|(pubkey, status)| (pubkey.to_ascii_lowercase(), status))
+                .map(|v| (v.validator.pubkey.to_ascii_lowercase(), v))
                 .collect();
             black_box((ids.len(), beacon.len()))
         });
@@ -733,3 +736,20 @@ fn world_non_rpc(c: &mut Criterion, fixture: &Fixture, seed: &Seed) {
 
 criterion_group!(benches, idle_pass);
 criterion_main!(benches);
+
+/// The beacon node's answer for an active validator of ours.
+fn active(k: &ValidatorRecord) -> BeaconValidator {
+    BeaconValidator {
+        index: 1_000_000 + k.index,
+        balance: 32_000_000_000,
+        status: "active_ongoing".to_owned(),
+        validator: BeaconValidatorData {
+            pubkey: format!("{:#x}", k.pubkey),
+            withdrawal_credentials: format!("0x01{}", "00".repeat(31)),
+            effective_balance: 32_000_000_000,
+            slashed: false,
+            activation_epoch: 10,
+            exit_epoch: router::FAR_FUTURE_EPOCH,
+        },
+    }
+}

@@ -77,6 +77,28 @@ fn num<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     }
 }
 
+/// The beacon chain's timing constants the ejector needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub slots_per_epoch: u64,
+    /// Epochs a validator must have been active before it may exit.
+    pub shard_committee_period: u64,
+}
+
+/// `exit_epoch` of a validator that has not initiated an exit.
+pub const FAR_FUTURE_EPOCH: u64 = u64::MAX;
+
+/// What the beacon node said to a voluntary exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitSubmission {
+    Accepted,
+    /// 4xx: the node refused it (retried later, never dropped).
+    Rejected {
+        status: u16,
+        message: String,
+    },
+}
+
 /// The GET form takes at most this many ids (beacon-APIs; 414 beyond).
 pub const MAX_GET_IDS: usize = 64;
 
@@ -167,6 +189,71 @@ impl Beacon {
 
     pub async fn syncing(&self) -> Result<SyncStatus, RouterError> {
         self.get("/eth/v1/node/syncing").await
+    }
+
+    /// `SLOTS_PER_EPOCH` and `SHARD_COMMITTEE_PERIOD` of the node's spec.
+    pub async fn timing(&self) -> Result<Timing, RouterError> {
+        let spec = self.spec().await?;
+        let field = |key: &str| -> Result<u64, RouterError> {
+            spec.get(key)
+                .and_then(|v| match v {
+                    serde_json::Value::String(s) => s.parse().ok(),
+                    serde_json::Value::Number(n) => n.as_u64(),
+                    _ => None,
+                })
+                .ok_or_else(|| RouterError::BeaconDecode {
+                    url: self.urls.join(", "),
+                    message: format!("/eth/v1/config/spec has no numeric {key}"),
+                })
+        };
+        Ok(Timing {
+            slots_per_epoch: field("SLOTS_PER_EPOCH")?.max(1),
+            shard_committee_period: field("SHARD_COMMITTEE_PERIOD")?,
+        })
+    }
+
+    /// `POST /eth/v1/beacon/pool/voluntary_exits`. A 400 (the node's own checks failed: too
+    /// early, already exiting, …) is [`ExitSubmission::Rejected`], to be retried later; no
+    /// answer at all is an error.
+    pub async fn submit_voluntary_exit(
+        &self,
+        exit: &keygen::wire::SignedVoluntaryExitJson,
+    ) -> Result<ExitSubmission, RouterError> {
+        let mut last = None;
+        for base in &self.urls {
+            let url = format!(
+                "{}/eth/v1/beacon/pool/voluntary_exits",
+                base.trim_end_matches('/')
+            );
+            match self.http.post(&url).json(exit).send().await {
+                Ok(resp) if resp.status().is_success() => return Ok(ExitSubmission::Accepted),
+                Ok(resp) if resp.status().is_client_error() => {
+                    let status = resp.status().as_u16();
+                    let text = resp.text().await.unwrap_or_default();
+                    return Ok(ExitSubmission::Rejected {
+                        status,
+                        message: text.chars().take(300).collect(),
+                    });
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    last = Some(RouterError::Beacon {
+                        url,
+                        message: status.to_string(),
+                    });
+                }
+                Err(e) => {
+                    last = Some(RouterError::Beacon {
+                        url,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| RouterError::Beacon {
+            url: String::new(),
+            message: "no beacon URL configured".into(),
+        }))
     }
 
     /// Validators of the head state by pubkey (`0x…`) or index; unknown ones are left out.

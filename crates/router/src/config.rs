@@ -51,6 +51,8 @@ pub struct Config {
     #[serde(default)]
     pub pass: PassSection,
     #[serde(default)]
+    pub exits: ExitsSection,
+    #[serde(default)]
     pub uptime: UptimeSection,
     #[serde(default)]
     pub metrics: MetricsSection,
@@ -296,6 +298,10 @@ pub struct RunwaySection {
     /// Blocks a transaction may take to land; amounts stay safe for that long.
     #[serde(default = "d_margin")]
     pub inclusion_margin_blocks: u64,
+    /// Migrate legacy SSV-token clusters to ETH (`migrateClusterToETH`, funded for
+    /// `target_days`); otherwise they are only reported, and `--plan` shows the cost.
+    #[serde(default)]
+    pub migrate_legacy: bool,
 }
 
 const fn d_target_days() -> u64 {
@@ -314,6 +320,7 @@ impl Default for RunwaySection {
             target_days: d_target_days(),
             floor_days: d_floor_days(),
             inclusion_margin_blocks: d_margin(),
+            migrate_legacy: false,
         }
     }
 }
@@ -382,12 +389,58 @@ impl Default for PassSection {
     }
 }
 
+/// `[exits]`: StaFi's ejections (`StafiWithdraw.getEjectedValidatorsAtCycle`) and the voluntary
+/// exits signed for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitsSection {
+    /// On a fresh store, withdraw cycles (days) before the current one to read ejections from.
+    #[serde(default = "d_lookback")]
+    pub lookback_cycles: u64,
+    /// An exit the beacon chain has not taken up this long after its POST is sent again, seconds.
+    #[serde(default = "d_resubmit")]
+    pub resubmit_after_secs: u64,
+}
+
+const fn d_lookback() -> u64 {
+    20
+}
+const fn d_resubmit() -> u64 {
+    900
+}
+
+impl Default for ExitsSection {
+    fn default() -> Self {
+        Self {
+            lookback_cycles: d_lookback(),
+            resubmit_after_secs: d_resubmit(),
+        }
+    }
+}
+
 /// `[uptime]`: StaFi's ejector-uptime endpoint (optional).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UptimeSection {
+    /// POSTed `{"validatorIndexList": [...]}` of our active validators; unset: no report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Seconds between reports.
+    #[serde(default = "d_uptime_interval")]
+    pub interval_secs: u64,
+}
+
+const fn d_uptime_interval() -> u64 {
+    300
+}
+
+impl Default for UptimeSection {
+    fn default() -> Self {
+        Self {
+            url: None,
+            interval_secs: d_uptime_interval(),
+        }
+    }
 }
 
 /// `[metrics]`: where `/metrics`, `/healthz` and `/readyz` listen.
@@ -706,8 +759,10 @@ impl Config {
             runway: RunwaySection::default(),
             keys: KeysSection::default(),
             pass: PassSection::default(),
+            exits: ExitsSection::default(),
             uptime: UptimeSection {
                 url: Some("https://drop-api.stafi.io/reth/v1/uploadEjectorUptime".into()),
+                interval_secs: d_uptime_interval(),
             },
             metrics: MetricsSection::default(),
         }

@@ -147,6 +147,9 @@ pub enum RouterError {
     #[error("beacon API {url} answered something unexpected: {message}")]
     BeaconDecode { url: String, message: String },
 
+    #[error("uptime report to {url}: {message}")]
+    Uptime { url: String, message: String },
+
     /// A write would use more gas than `gas.max_gas_per_tx`.
     #[error("{call} needs {gas} gas, above gas.max_gas_per_tx = {cap}")]
     GasAboveCap {

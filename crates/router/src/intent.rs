@@ -32,6 +32,12 @@ pub enum IntentKind {
     Withdraw,
     /// `SSVNetwork.setFeeRecipientAddress`.
     FeeRecipient,
+    /// `SSVNetwork.bulkRemoveValidator`: offboard exited validators, or start a move.
+    Remove,
+    /// `SSVNetwork.bulkExitValidator`: tell the operators an exit was signed.
+    ExitOnSsv,
+    /// `SSVNetwork.migrateClusterToETH`: a legacy SSV-token cluster to ETH.
+    Migrate,
 }
 
 impl IntentKind {
@@ -52,6 +58,9 @@ impl IntentKind {
             Self::Reactivate => "SSVNetwork.reactivate",
             Self::Withdraw => "SSVNetwork.withdraw",
             Self::FeeRecipient => "SSVNetwork.setFeeRecipientAddress",
+            Self::Remove => "SSVNetwork.bulkRemoveValidator",
+            Self::ExitOnSsv => "SSVNetwork.bulkExitValidator",
+            Self::Migrate => "SSVNetwork.migrateClusterToETH",
         }
     }
 }

@@ -70,6 +70,7 @@ mod check;
 mod config;
 mod error;
 mod intent;
+mod lifecycle;
 mod node;
 pub mod operators;
 mod pass;
@@ -85,17 +86,23 @@ pub use accounts::{
     Accounts, PasswordSource, Prompt, SSV_OWNER_PASSWORD_ENV, STORE_PASSWORD_ENV,
     SUPER_NODE_PASSWORD_ENV, open_seed,
 };
-pub use beacon::{Beacon, BeaconValidator, BeaconValidatorData, Genesis, MAX_GET_IDS, SyncStatus};
+pub use beacon::{
+    Beacon, BeaconValidator, BeaconValidatorData, ExitSubmission, FAR_FUTURE_EPOCH, Genesis,
+    MAX_GET_IDS, SyncStatus, Timing,
+};
 pub use chain::Chain;
 pub use check::{CheckLine, CheckReport};
 pub use config::*;
 pub use error::RouterError;
 pub use intent::{Account, Intent, IntentKind, IntentRecord, IntentState, SignedTx};
+pub use lifecycle::{ExitPost, MOVE_WAIT_BLOCKS};
 pub use node::{Identity, Node, index_config, sync_config};
-pub use pass::{PassReport, PlannedWrite, Router, StepOutcome};
+pub use pass::{ExitPosted, PassReport, PlanReport, PlannedWrite, Router, StepOutcome};
 pub use profile::{CustomNetwork, MAINNET_V2_UPGRADE_BLOCK, NetworkProfile};
 pub use stafi::{KeyScan, Stafi, status as stafi_status};
 pub use status::{ClusterRow, Status, ValidatorRow};
-pub use store::{SCHEMA_VERSION, Store, StoreIdentity, ValidatorRecord};
-pub use world::{MetadataCache, MetadataProblem, World};
+pub use store::{
+    EjectorState, ExitJob, PostedExit, SCHEMA_VERSION, Store, StoreIdentity, ValidatorRecord,
+};
+pub use world::{BeaconClock, MetadataCache, MetadataProblem, World};
 pub use writer::{WriteOutcome, Writer, WriterConfig};

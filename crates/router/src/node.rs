@@ -33,6 +33,8 @@ pub struct Node {
     pub store: Store,
     pub index: Index,
     pub syncer: Syncer,
+    /// The beacon node's `SLOTS_PER_EPOCH` and `SHARD_COMMITTEE_PERIOD`, read once when needed.
+    pub beacon_timing: std::sync::OnceLock<crate::beacon::Timing>,
 }
 
 impl Node {
@@ -99,6 +101,7 @@ impl Node {
             store,
             index,
             syncer,
+            beacon_timing: std::sync::OnceLock::new(),
         })
     }
 

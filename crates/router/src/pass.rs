@@ -12,11 +12,13 @@ use operator_selection::Policy;
 use serde::Serialize;
 
 use crate::accounts::{Accounts, Prompt, open_seed};
+use crate::beacon::ExitSubmission;
 use crate::config::Settings;
 use crate::error::RouterError;
-use crate::intent::Intent;
+use crate::lifecycle::ExitPost;
 use crate::node::{Identity, Node};
 use crate::steps::{PASS, Step};
+use crate::store::PostedExit;
 use crate::world::MetadataCache;
 use crate::writer::{WriteOutcome, Writer, WriterConfig};
 
@@ -41,6 +43,17 @@ pub enum StepOutcome {
 pub struct PassReport {
     pub block: u64,
     pub steps: Vec<(Step, StepOutcome)>,
+    /// Voluntary exits POSTed to the beacon node.
+    pub exits: Vec<ExitPosted>,
+}
+
+/// One voluntary exit POST of a pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitPosted {
+    pub validator_index: u64,
+    pub epoch: u64,
+    /// Accepted, or why not (retried on a later pass).
+    pub result: Result<(), String>,
 }
 
 impl PassReport {
@@ -57,9 +70,22 @@ impl PassReport {
             .count()
     }
 
-    /// One line per write, failure or back-off (idle steps say nothing).
+    /// One line per write, exit, failure or back-off (idle steps say nothing).
     pub fn lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self
+            .exits
+            .iter()
+            .map(|e| match &e.result {
+                Ok(()) => format!(
+                    "block {}: exit: voluntary exit of validator {} at epoch {} accepted by the beacon node",
+                    self.block, e.validator_index, e.epoch
+                ),
+                Err(why) => format!(
+                    "block {}: exit: voluntary exit of validator {} not accepted ({why}); retried",
+                    self.block, e.validator_index
+                ),
+            })
+            .collect();
         for (step, outcome) in &self.steps {
             let head = format!("block {}: {}:", self.block, step.name());
             match outcome {
@@ -85,17 +111,28 @@ impl PassReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedWrite {
     pub step: &'static str,
+    /// The contract function, or the beacon API call.
     pub function: &'static str,
-    pub contract: alloy::primitives::Address,
+    /// The contract's address, or the beacon API path.
+    pub target: String,
     pub key_indices: Vec<u64>,
     pub pubkeys: Vec<String>,
     pub operator_ids: Option<Vec<u64>>,
     pub owner_nonce: Option<u64>,
     /// Wei sent with the call.
     pub value: U256,
-    /// `eth_estimateGas` (+20 %), or why the simulation refused it.
-    pub gas: Result<u64, String>,
+    /// `eth_estimateGas` (+20 %), or why the simulation refused it (None for a beacon POST).
+    pub gas: Option<Result<u64, String>>,
     pub reason: String,
+}
+
+/// What `--plan` shows: the writes, and the work steps cannot do now with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanReport {
+    pub block: u64,
+    pub writes: Vec<PlannedWrite>,
+    /// (step, why it waits).
+    pub waiting: Vec<(&'static str, String)>,
 }
 
 /// The daemon: a node, the write path, the secrets and the policy.
@@ -107,6 +144,10 @@ pub struct Router {
     policy: Policy,
     metadata: Option<MetadataCache>,
     failures: BTreeMap<&'static str, (u32, u32)>,
+    /// Our active validators' beacon indices at the last pass (the uptime report).
+    active_indices: Vec<u64>,
+    /// When the next uptime report is due.
+    next_uptime: Option<std::time::Instant>,
 }
 
 impl Router {
@@ -164,6 +205,8 @@ impl Router {
             policy,
             metadata: None,
             failures: BTreeMap::new(),
+            active_indices: Vec::new(),
+            next_uptime: None,
         })
     }
 
@@ -191,6 +234,13 @@ impl Router {
         let mut steps = Vec::new();
         let mut touched: Vec<Vec<u64>> = Vec::new();
         let mut results: Vec<(&'static str, bool)> = Vec::new();
+        let mut exits = Vec::new();
+        self.active_indices = world
+            .beacon
+            .values()
+            .filter(|v| v.status.starts_with("active"))
+            .map(|v| v.index)
+            .collect();
         for step in PASS {
             if let Some((fails, until)) = self.failures.get(step.name()).copied()
                 && until > 0
@@ -199,15 +249,8 @@ impl Router {
                 steps.push((step, StepOutcome::BackingOff { passes_left: until }));
                 continue;
             }
-            let intents = match step.plan_or_wait(&world, &self.seed) {
-                Ok(planned) => {
-                    if let Some(reason) = planned.waiting {
-                        tracing::info!(step = step.name(), %reason, "waiting");
-                        steps.push((step, StepOutcome::Waiting { reason }));
-                        continue;
-                    }
-                    planned.intents
-                }
+            let planned = match step.plan_or_wait(&world, &self.seed) {
+                Ok(planned) => planned,
                 Err(e) => {
                     tracing::warn!(step = step.name(), error = %e, "planning failed");
                     steps.push((
@@ -220,10 +263,22 @@ impl Router {
                     continue;
                 }
             };
-            if intents.is_empty() {
-                steps.push((step, StepOutcome::Idle));
+            if let Some(reason) = &planned.waiting {
+                tracing::info!(step = step.name(), %reason, "waiting");
+            }
+            if planned.is_empty() {
+                steps.push((
+                    step,
+                    planned
+                        .waiting
+                        .map_or(StepOutcome::Idle, |reason| StepOutcome::Waiting { reason }),
+                ));
                 continue;
             }
+            for post in planned.posts {
+                exits.push(self.post_exit(post, block).await?);
+            }
+            let intents = planned.intents;
             let mut outcomes = Vec::new();
             let mut ok = true;
             for intent in intents {
@@ -260,7 +315,14 @@ impl Router {
                 }
             }
             results.push((step.name(), ok));
-            steps.push((step, StepOutcome::Wrote(outcomes)));
+            steps.push((
+                step,
+                if outcomes.is_empty() {
+                    StepOutcome::Idle
+                } else {
+                    StepOutcome::Wrote(outcomes)
+                },
+            ));
         }
         drop(world);
         for (name, ok) in results {
@@ -272,48 +334,195 @@ impl Router {
                     .insert(name, (fails, (1u32 << fails.min(5)) - 1));
             }
         }
-        Ok(PassReport { block, steps })
+        Ok(PassReport {
+            block,
+            steps,
+            exits,
+        })
     }
 
     /// The writes a pass would send now, with gas estimates, without sending anything or marking
     /// any key used; only the sync cursor moves.
     pub async fn plan_only(&mut self) -> Result<Vec<PlannedWrite>, RouterError> {
+        self.plan_report().await.map(|r| r.writes)
+    }
+
+    /// [`plan_only`](Self::plan_only), with what each step waits for.
+    pub async fn plan_report(&mut self) -> Result<PlanReport, RouterError> {
         self.node.sync(|_| {}).await?;
         let world = self
             .node
             .world(&self.seed, &self.policy, &mut self.metadata)
             .await?;
         let block = BlockId::number(world.block);
-        let mut out = Vec::new();
+        let mut writes = Vec::new();
+        let mut waiting = Vec::new();
         for step in PASS {
-            let intents: Vec<Intent> = match step.plan(&world, &self.seed) {
-                Ok(i) => i,
+            let planned = match step.plan_or_wait(&world, &self.seed) {
+                Ok(p) => p,
                 Err(e) => {
                     tracing::warn!(step = step.name(), error = %e, "planning failed");
+                    waiting.push((step.name(), format!("cannot plan: {e}")));
                     continue;
                 }
             };
-            for intent in intents {
+            if let Some(reason) = planned.waiting {
+                waiting.push((step.name(), reason));
+            }
+            for post in planned.posts {
+                writes.push(PlannedWrite {
+                    step: step.name(),
+                    function: "beacon POST",
+                    target: "/eth/v1/beacon/pool/voluntary_exits".into(),
+                    key_indices: vec![post.key_index],
+                    pubkeys: vec![format!("{:#x}", post.pubkey)],
+                    operator_ids: None,
+                    owner_nonce: None,
+                    value: U256::ZERO,
+                    gas: None,
+                    reason: format!(
+                        "exit of validator {} at epoch {}: {}",
+                        post.validator_index, post.epoch, post.reason
+                    ),
+                });
+            }
+            for intent in planned.intents {
                 let gas = self
                     .writer
                     .simulate(&intent, block)
                     .await
                     .map_err(|e| e.to_string());
-                out.push(PlannedWrite {
+                writes.push(PlannedWrite {
                     step: step.name(),
                     function: intent.kind.function(),
-                    contract: intent.to,
+                    target: intent.to.to_string(),
                     key_indices: intent.key_indices.clone(),
                     pubkeys: intent.pubkeys.iter().map(|p| format!("{p:#x}")).collect(),
                     operator_ids: intent.cluster.clone(),
                     owner_nonce: intent.owner_nonce,
                     value: intent.value,
-                    gas,
+                    gas: Some(gas),
                     reason: intent.reason.clone(),
                 });
             }
         }
-        Ok(out)
+        Ok(PlanReport {
+            block: world.block,
+            writes,
+            waiting,
+        })
+    }
+
+    /// POSTs one signed voluntary exit and records the outcome in the ejector's state (after the
+    /// POST: a crash in between only sends the same exit again, which the beacon node ignores).
+    async fn post_exit(&self, post: ExitPost, block: u64) -> Result<ExitPosted, RouterError> {
+        let answer = self.node.beacon.submit_voluntary_exit(&post.exit).await;
+        let mut state = self.node.store.ejector()?;
+        let result = match answer {
+            Ok(ExitSubmission::Accepted) => Ok(()),
+            Ok(ExitSubmission::Rejected { status, message }) => {
+                Err(format!("the beacon node answered {status}: {message}"))
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        if let Some(job) = state.jobs.get_mut(&post.validator_index) {
+            match &result {
+                Ok(()) => {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    job.posted = Some(PostedExit {
+                        epoch: post.epoch,
+                        block,
+                        at: now,
+                        attempts: job.posted.map_or(0, |p| p.attempts) + 1,
+                    });
+                    job.last_error = None;
+                    tracing::info!(
+                        validator = post.validator_index,
+                        epoch = post.epoch,
+                        resubmit = post.resubmit,
+                        "voluntary exit accepted by the beacon node"
+                    );
+                }
+                Err(why) => {
+                    job.refusals += 1;
+                    job.last_error = Some(why.clone());
+                    tracing::warn!(validator = post.validator_index, error = %why, "voluntary exit not accepted; retried on a later pass");
+                }
+            }
+            self.node.store.set_ejector(&state)?;
+        }
+        Ok(ExitPosted {
+            validator_index: post.validator_index,
+            epoch: post.epoch,
+            result,
+        })
+    }
+
+    /// POSTs `{"validatorIndexList": [...]}` (our validators active at the last pass) to
+    /// `uptime.url` and requires `"status": "80000"` in the reply (StaFi's ejector-uptime API).
+    /// Returns how many indices were reported; nothing is sent when there are none.
+    pub async fn report_uptime(&self) -> Result<usize, RouterError> {
+        let Some(url) = &self.node.settings.config.uptime.url else {
+            return Ok(0);
+        };
+        if self.active_indices.is_empty() {
+            return Ok(0);
+        }
+        let err = |message: String| RouterError::Uptime {
+            url: url.clone(),
+            message,
+        };
+        let body = serde_json::json!({ "validatorIndexList": self.active_indices });
+        let resp = reqwest::Client::new()
+            .post(url)
+            .timeout(Duration::from_secs(
+                self.node.settings.config.execution.request_timeout_secs,
+            ))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| err(e.to_string()))?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|e| err(e.to_string()))?;
+        let reply: serde_json::Value = serde_json::from_str(&text).map_err(|_| {
+            err(format!(
+                "HTTP {status}, not JSON: {}",
+                text.chars().take(200).collect::<String>()
+            ))
+        })?;
+        match reply.get("status").and_then(serde_json::Value::as_str) {
+            Some("80000") => Ok(self.active_indices.len()),
+            other => Err(err(format!(
+                "HTTP {status}, status {other:?} instead of \"80000\": {}",
+                text.chars().take(200).collect::<String>()
+            ))),
+        }
+    }
+
+    /// Sends the uptime report when one is due (every `uptime.interval_secs`; a failure is
+    /// retried after a tenth of that, never fatal).
+    async fn uptime_if_due(&mut self) {
+        let every = Duration::from_secs(self.node.settings.config.uptime.interval_secs);
+        let now = std::time::Instant::now();
+        if self.node.settings.config.uptime.url.is_none()
+            || self.next_uptime.is_some_and(|due| now < due)
+        {
+            return;
+        }
+        match self.report_uptime().await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(validators = n, "uptime reported");
+                }
+                self.next_uptime = Some(now + every);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "uptime report failed; retried later");
+                self.next_uptime = Some(now + every / 10);
+            }
+        }
     }
 
     /// Runs passes on every new block until `shutdown` resolves.
@@ -356,7 +565,9 @@ impl Router {
                 {
                     last_block = Some(h);
                     last_pass = Some(std::time::Instant::now());
-                    match self.pass().await {
+                    let passed = self.pass().await;
+                    self.uptime_if_due().await;
+                    match passed {
                         Ok(report) => {
                             if after_pass(&report) {
                                 return Ok(());
@@ -392,14 +603,17 @@ impl PlannedWrite {
         let value =
             cluster_accounting::format_amount(self.value, cluster_accounting::ClusterVersion::Eth)
                 .unwrap_or_else(|_| format!("{} wei", self.value));
-        let gas = match &self.gas {
-            Ok(g) => format!("{g} gas"),
-            Err(e) => format!("refused by simulation: {e}"),
+        let mut text = match &self.gas {
+            Some(Ok(g)) => format!(
+                "[{}] {} at {}, value {value}, {g} gas\n",
+                self.step, self.function, self.target
+            ),
+            Some(Err(e)) => format!(
+                "[{}] {} at {}, value {value}, refused by simulation: {e}\n",
+                self.step, self.function, self.target
+            ),
+            None => format!("[{}] {} {}\n", self.step, self.function, self.target),
         };
-        let mut text = format!(
-            "[{}] {} at {}, value {value}, {gas}\n",
-            self.step, self.function, self.contract
-        );
         if !self.pubkeys.is_empty() {
             let keys: Vec<String> = self
                 .key_indices

@@ -11,9 +11,21 @@ use stafi_contracts::StafiAddresses;
 use stafi_contracts::stafi_network_settings::StafiNetworkSettings;
 use stafi_contracts::stafi_super_node::StafiSuperNode;
 use stafi_contracts::stafi_user_deposit::StafiUserDeposit;
+use stafi_contracts::stafi_withdraw::StafiWithdraw;
 
 use crate::error::RouterError;
 use crate::store::ValidatorRecord;
+
+/// What `StafiWithdraw` says about ejections at one block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ejections {
+    pub current_cycle: u64,
+    pub ejected_start_cycle: u64,
+    /// The first cycle read.
+    pub read_from: u64,
+    /// Non-empty lists: (cycle, validator indices).
+    pub lists: Vec<(u64, Vec<u64>)>,
+}
 
 /// StafiSuperNode pubkey statuses.
 pub mod status {
@@ -84,6 +96,57 @@ impl Stafi {
             .call()
             .await
             .map_err(call_err("StafiUserDeposit.getBalance"))
+    }
+
+    /// StaFi's ejections at block `at`: the current withdraw cycle and the lists of every cycle
+    /// from `from` to it (an empty list where none was written).
+    ///
+    /// `StafiWithdraw` (stafiprotocol/eth2-staking `contracts/withdraw/StafiWithdraw.sol`): a
+    /// cycle is `(block.timestamp − 28800) / 86400`; the list of cycle C−1 is written once,
+    /// during cycle C; the indices are not checked by the contract.
+    pub async fn ejections(
+        &self,
+        at: alloy::eips::BlockId,
+        from: impl FnOnce(u64, u64) -> u64,
+    ) -> Result<Ejections, RouterError> {
+        let withdraw = StafiWithdraw::new(self.addresses.withdraw, self.provider.clone());
+        let current = withdraw
+            .currentWithdrawCycle()
+            .block(at)
+            .call()
+            .await
+            .map_err(call_err("StafiWithdraw.currentWithdrawCycle"))?;
+        let start = withdraw
+            .ejectedStartCycle()
+            .block(at)
+            .call()
+            .await
+            .map_err(call_err("StafiWithdraw.ejectedStartCycle"))?;
+        let current = u64::try_from(current).unwrap_or(u64::MAX);
+        let start = u64::try_from(start).unwrap_or(u64::MAX);
+        let first = from(current, start).min(current);
+        let mut lists = Vec::new();
+        for cycle in first..=current {
+            let list = withdraw
+                .getEjectedValidatorsAtCycle(U256::from(cycle))
+                .block(at)
+                .call()
+                .await
+                .map_err(call_err("StafiWithdraw.getEjectedValidatorsAtCycle"))?;
+            if !list.is_empty() {
+                let indices = list
+                    .into_iter()
+                    .filter_map(|i| u64::try_from(i).ok())
+                    .collect();
+                lists.push((cycle, indices));
+            }
+        }
+        Ok(Ejections {
+            current_cycle: current,
+            ejected_start_cycle: start,
+            read_from: first,
+            lists,
+        })
     }
 
     /// How many pubkeys a super node may hold.

@@ -14,6 +14,7 @@ use stafi_contracts::stafi_super_node::StafiSuperNode;
 
 use crate::error::RouterError;
 use crate::intent::{Intent, IntentKind};
+use crate::lifecycle::{self, ExitPost, MOVE_WAIT_BLOCKS};
 use crate::stafi::status;
 use crate::world::World;
 
@@ -32,14 +33,29 @@ pub enum Step {
     Fund,
     /// `setFeeRecipientAddress(stafiSuperNodeFeePool)` when SSV has another.
     FeeRecipient,
+    /// StaFi's ejections → signed voluntary exits POSTed to the beacon node, and
+    /// `bulkExitValidator` on SSV.
+    Exit,
+    /// Validators exited on the beacon chain → `bulkRemoveValidator`.
+    Offboard,
+    /// Validators of clusters with unhealthy operators → removed, re-registered by onboard in a
+    /// new committee after the wait.
+    Move,
+    /// Legacy SSV-token clusters: reported, or migrated to ETH when configured.
+    Legacy,
 }
 
-/// The steps in the order a pass runs them (stake first: the pool's ETH goes to keys already
-/// started).
-pub const PASS: [Step; 5] = [
+/// The steps in the order a pass runs them: exits first (they are due by a deadline and move no
+/// ETH), stake before deposit (the pool's ETH goes to keys already started), removals before
+/// registrations, and funding last (it sees every cluster the pass did not touch).
+pub const PASS: [Step; 9] = [
+    Step::Exit,
     Step::Stake,
     Step::Deposit,
+    Step::Offboard,
+    Step::Move,
     Step::Onboard,
+    Step::Legacy,
     Step::Fund,
     Step::FeeRecipient,
 ];
@@ -52,6 +68,10 @@ impl Step {
             Self::Onboard => "onboard",
             Self::Fund => "fund",
             Self::FeeRecipient => "fee recipient",
+            Self::Exit => "exit",
+            Self::Offboard => "offboard",
+            Self::Move => "move",
+            Self::Legacy => "legacy",
         }
     }
 
@@ -68,16 +88,22 @@ impl Step {
             Self::Onboard => plan_onboard(world, seed),
             Self::Fund => plan_fund(world).map(Planned::from),
             Self::FeeRecipient => Ok(Planned::from(plan_fee_recipient(world))),
+            Self::Exit => lifecycle::plan_exit(world, seed),
+            Self::Offboard => Ok(lifecycle::plan_offboard(world)),
+            Self::Move => Ok(lifecycle::plan_move(world)),
+            Self::Legacy => lifecycle::plan_legacy(world),
         }
     }
 }
 
-/// A step's plan: the writes to send, or why there is work it cannot do now.
+/// A step's plan: the writes to send, and why there is work it cannot do now.
 #[derive(Debug, Clone, Default)]
 pub struct Planned {
     pub intents: Vec<Intent>,
-    /// Set when nothing is planned although there is work (pool full of owed stakes, pubkey
-    /// limit, no operator metadata, …).
+    /// Voluntary exits to POST to the beacon node (the exit step), before its intents.
+    pub posts: Vec<ExitPost>,
+    /// Set when there is work the step cannot do now (pool full of owed stakes, pubkey limit,
+    /// no operator metadata, an exit before its epoch, …).
     pub waiting: Option<String>,
 }
 
@@ -85,21 +111,26 @@ impl From<Vec<Intent>> for Planned {
     fn from(intents: Vec<Intent>) -> Self {
         Self {
             intents,
-            waiting: None,
+            ..Self::default()
         }
     }
 }
 
 impl Planned {
-    fn waiting(reason: String) -> Self {
+    pub(crate) fn waiting(reason: String) -> Self {
         Self {
-            intents: Vec::new(),
             waiting: Some(reason),
+            ..Self::default()
         }
+    }
+
+    /// Nothing to send or POST.
+    pub fn is_empty(&self) -> bool {
+        self.intents.is_empty() && self.posts.is_empty()
     }
 }
 
-fn eth(wei: U256) -> String {
+pub(crate) fn eth(wei: U256) -> String {
     cluster_accounting::format_amount(wei, ClusterVersion::Eth)
         .unwrap_or_else(|_| format!("{wei} wei"))
 }
@@ -302,26 +333,46 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> 
     let owner = world.identity.ssv_owner;
     let index = &world.index;
     let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
+    // A validator removed for a move is registered again only once its old operators have
+    // had MOVE_WAIT_BLOCKS to stop.
+    let mut settling = Vec::new();
     let waiting: Vec<&crate::store::ValidatorRecord> = world
         .keys
         .iter()
         .filter(|k| k.stafi_status == status::STAKING && !in_flight.contains(&k.index))
         .filter(|k| {
-            index
-                .validator(owner, &k.pubkey)
-                .is_none_or(|v| v.removed.is_some())
-        })
-        .filter(|k| {
             !world
                 .beacon_status(&k.pubkey)
                 .is_some_and(|s| s.starts_with("exited") || s.starts_with("withdrawal"))
         })
+        .filter(|k| match index.validator(owner, &k.pubkey) {
+            None => true,
+            Some(v) => match v.removed {
+                None => false,
+                Some(r) if r.block + MOVE_WAIT_BLOCKS <= world.block => true,
+                Some(r) => {
+                    settling.push((k.index, r.block + MOVE_WAIT_BLOCKS));
+                    false
+                }
+            },
+        })
         .collect();
     if waiting.is_empty() {
+        if let Some((key, from)) = settling.first() {
+            return Ok(Planned::waiting(format!(
+                "{} moved validator(s) wait {MOVE_WAIT_BLOCKS} blocks after removal (#{key} from block {from})",
+                settling.len()
+            )));
+        }
         return Ok(Planned::default());
     }
+    let unhealthy = world.unhealthy_operators();
     let candidates = match &world.candidates {
-        Ok(c) => c.clone(),
+        Ok(c) => c
+            .iter()
+            .filter(|c| !unhealthy.contains(&c.id))
+            .cloned()
+            .collect::<Vec<_>>(),
         Err(problem) => {
             tracing::warn!(
                 ?problem,
@@ -337,6 +388,7 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> 
     let clusters: Vec<ExistingCluster> = index
         .clusters_of(owner)
         .filter(|c| c.tuple.active && !world.cluster_in_flight(&c.operator_ids))
+        .filter(|c| !c.operator_ids.iter().any(|id| unhealthy.contains(id)))
         .map(|c| ExistingCluster {
             operator_ids: c.operator_ids.clone(),
             validator_count: c.tuple.validator_count,
@@ -507,7 +559,7 @@ fn registrations_within_gas(max_gas: u64, operators: usize) -> usize {
     usize::try_from((budget - first) / each + 1).unwrap_or(usize::MAX)
 }
 
-fn ssv_committee_cap(n: usize) -> usize {
+pub(crate) fn ssv_committee_cap(n: usize) -> usize {
     match n {
         4 => 80,
         7 => 40,
@@ -611,7 +663,7 @@ fn plan_fund(world: &World<'_>) -> Result<Vec<Intent>, RouterError> {
 }
 
 /// An SSVNetwork write for the cluster of `ids` that concerns no key.
-fn cluster_write(
+pub(crate) fn cluster_write(
     world: &World<'_>,
     kind: IntentKind,
     data: Vec<u8>,

@@ -27,6 +27,55 @@ const INTENTS: TableDefinition<'static, u64, &[u8]> = TableDefinition::new("inte
 /// Ids of the intents still open, kept with every write of an intent: a pass reads these, not the
 /// whole log.
 const OPEN_INTENTS: TableDefinition<'static, u64, ()> = TableDefinition::new("open_intents");
+/// Intents mined in a block the index may not have reached yet (id → block): until it has, the
+/// snapshot does not show their effect, so they still count as in flight.
+const UNSETTLED: TableDefinition<'static, u64, u64> = TableDefinition::new("unsettled_intents");
+
+/// The ejector's persisted state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EjectorState {
+    /// Every withdraw cycle up to this one has a final list (a cycle's list is written during the
+    /// next cycle, once) and has been read.
+    pub handled_through: Option<u64>,
+    /// Our validators StaFi ejected, by beacon validator index.
+    pub jobs: std::collections::BTreeMap<u64, ExitJob>,
+}
+
+/// One ejected validator of ours, until the beacon chain has its exit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitJob {
+    pub validator_index: u64,
+    pub key_index: u64,
+    pub pubkey: Bytes,
+    /// The withdraw cycles whose lists named it.
+    pub cycles: Vec<u64>,
+    /// Block at which the router first read it.
+    pub seen_at: u64,
+    /// The last exit POSTed and accepted.
+    pub posted: Option<PostedExit>,
+    /// POSTs the beacon node refused (it is retried), with the last reason.
+    pub refusals: u32,
+    pub last_error: Option<String>,
+    /// The beacon chain's `exit_epoch` once the exit is initiated: the job is done.
+    pub exit_epoch: Option<u64>,
+}
+
+/// A voluntary exit the beacon node accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedExit {
+    /// The exit message's epoch.
+    pub epoch: u64,
+    pub block: u64,
+    /// Unix seconds.
+    pub at: u64,
+    pub attempts: u32,
+}
+
+impl ExitJob {
+    pub fn is_done(&self) -> bool {
+        self.exit_epoch.is_some()
+    }
+}
 
 /// What the store was created for; opening it for anything else is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,30 +221,60 @@ impl Store {
             txn.open_table(VALIDATORS).map_err(|e| self.err(&e))?;
             txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
             txn.open_table(OPEN_INTENTS).map_err(|e| self.err(&e))?;
+            txn.open_table(UNSETTLED).map_err(|e| self.err(&e))?;
         }
         txn.commit().map_err(|e| self.err(&e))
     }
 
     /// The checkpoint indexing started from, if it did not start at SSV's deployment.
     pub fn checkpoint(&self) -> Result<Option<ssv_sync::Checkpoint>, RouterError> {
-        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
-        let meta = txn.open_table(META).map_err(|e| self.err(&e))?;
-        meta.get("checkpoint")
-            .map_err(|e| self.err(&e))?
-            .map(|v| {
-                serde_json::from_slice(v.value())
-                    .map_err(|e| Self::record("meta", "checkpoint", &e))
-            })
-            .transpose()
+        self.meta("checkpoint")
     }
 
     /// Records the checkpoint a new store starts from.
     pub fn set_checkpoint(&self, checkpoint: &ssv_sync::Checkpoint) -> Result<(), RouterError> {
+        self.set_meta("checkpoint", checkpoint)
+    }
+
+    /// The ejector's state: the withdraw cycles handled and the exits of our validators.
+    pub fn ejector(&self) -> Result<EjectorState, RouterError> {
+        Ok(self.meta("ejector")?.unwrap_or_default())
+    }
+
+    pub fn set_ejector(&self, state: &EjectorState) -> Result<(), RouterError> {
+        self.set_meta("ejector", state)
+    }
+
+    /// Since when each operator of our clusters has been failing (operator health moves).
+    pub fn health(&self) -> Result<operator_selection::HealthTracker, RouterError> {
+        Ok(self.meta("health")?.unwrap_or_default())
+    }
+
+    pub fn set_health(
+        &self,
+        tracker: &operator_selection::HealthTracker,
+    ) -> Result<(), RouterError> {
+        self.set_meta("health", tracker)
+    }
+
+    fn meta<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &'static str,
+    ) -> Result<Option<T>, RouterError> {
+        let txn = self.db.begin_read().map_err(|e| self.err(&e))?;
+        let meta = txn.open_table(META).map_err(|e| self.err(&e))?;
+        meta.get(key)
+            .map_err(|e| self.err(&e))?
+            .map(|v| serde_json::from_slice(v.value()).map_err(|e| Self::record("meta", key, &e)))
+            .transpose()
+    }
+
+    fn set_meta<T: Serialize>(&self, key: &'static str, value: &T) -> Result<(), RouterError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Self::record("meta", key, &e))?;
         let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
         {
             let mut meta = txn.open_table(META).map_err(|e| self.err(&e))?;
-            let bytes = serde_json::to_vec(checkpoint).expect("checkpoints serialise");
-            meta.insert("checkpoint", bytes.as_slice())
+            meta.insert(key, bytes.as_slice())
                 .map_err(|e| self.err(&e))?;
         }
         txn.commit().map_err(|e| self.err(&e))
@@ -349,8 +428,45 @@ impl Store {
             } else {
                 open.remove(record.id).map_err(|e| self.err(&e))?;
             }
+            if let crate::intent::IntentState::Mined { block, .. } = record.state {
+                let mut unsettled = txn.open_table(UNSETTLED).map_err(|e| self.err(&e))?;
+                unsettled
+                    .insert(record.id, block)
+                    .map_err(|e| self.err(&e))?;
+            }
         }
         txn.commit().map_err(|e| self.err(&e))
+    }
+
+    /// Intents mined after `block` (a snapshot at `block` does not show them yet); those mined
+    /// at or before it are settled and forgotten here.
+    pub fn unsettled_intents(&self, block: u64) -> Result<Vec<IntentRecord>, RouterError> {
+        let txn = self.db.begin_write().map_err(|e| self.err(&e))?;
+        let mut out = Vec::new();
+        {
+            let mut unsettled = txn.open_table(UNSETTLED).map_err(|e| self.err(&e))?;
+            let rows: Vec<(u64, u64)> = unsettled
+                .iter()
+                .map_err(|e| self.err(&e))?
+                .map(|row| row.map(|(id, b)| (id.value(), b.value())))
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.err(&e))?;
+            let table = txn.open_table(INTENTS).map_err(|e| self.err(&e))?;
+            for (id, mined) in rows {
+                if mined <= block {
+                    unsettled.remove(id).map_err(|e| self.err(&e))?;
+                    continue;
+                }
+                if let Some(value) = table.get(id).map_err(|e| self.err(&e))? {
+                    out.push(
+                        serde_json::from_slice(value.value())
+                            .map_err(|e| Self::record("intents", &id.to_string(), &e))?,
+                    );
+                }
+            }
+        }
+        txn.commit().map_err(|e| self.err(&e))?;
+        Ok(out)
     }
 
     fn err(&self, e: &dyn std::fmt::Display) -> RouterError {

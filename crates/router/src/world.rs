@@ -13,12 +13,14 @@ use ssv_api::{OperatorsQuery, SsvApiClient, SsvNetwork, wire};
 use stafi_contracts::ssv_network_views::SSVNetworkViews;
 use stafi_contracts::stafi_user_deposit::StafiUserDeposit;
 
+use crate::beacon::{BeaconValidator, FAR_FUTURE_EPOCH, Timing};
 use crate::config::Settings;
 use crate::error::RouterError;
 use crate::intent::IntentRecord;
 use crate::node::{Identity, Node};
 use crate::operators::{Exclusion, candidates_from_api, confirm_with_chain};
-use crate::store::ValidatorRecord;
+use crate::store::{EjectorState, ExitJob, ValidatorRecord};
+use operator_selection::{ExistingCluster, FeeToken, HealthReport, HealthTracker, assess_clusters};
 use ssv_sync::Index;
 use stafi_contracts::StafiAddresses;
 
@@ -56,6 +58,15 @@ impl std::fmt::Display for MetadataProblem {
     }
 }
 
+/// The beacon node's head as the ejector needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeaconClock {
+    pub syncing: bool,
+    /// Epoch of the head slot (not the wall clock).
+    pub epoch: u64,
+    pub timing: Timing,
+}
+
 /// The snapshot a pass plans on.
 #[derive(Debug, Clone)]
 pub struct World<'a> {
@@ -74,8 +85,20 @@ pub struct World<'a> {
     pub withdrawal_credentials_match: bool,
     /// Keys in use, by index, with their StaFi status.
     pub keys: Vec<ValidatorRecord>,
-    /// Beacon chain status by pubkey (`0x…`), for the keys it knows.
-    pub beacon: BTreeMap<String, String>,
+    /// The beacon chain's view of our staked keys, by pubkey (`0x…`), for the keys it knows.
+    pub beacon: BTreeMap<String, BeaconValidator>,
+    /// The beacon node's head (syncing, epoch) and timing, read when an exit is due.
+    pub beacon_clock: Option<Result<BeaconClock, String>>,
+    /// StaFi's ejections of our validators, and the exits signed for them.
+    pub ejector: EjectorState,
+    /// The current withdraw cycle (`StafiWithdraw.currentWithdrawCycle`).
+    pub withdraw_cycle: u64,
+    /// Health of our clusters' operators (None without operator metadata).
+    pub health: Option<HealthReport>,
+    /// SSV liquidation parameters, when the owner has legacy SSV clusters.
+    pub ssv_params: Option<LiquidationParams>,
+    /// Unix seconds when the snapshot was taken.
+    pub now: u64,
     /// Writes not yet closed: their keys and clusters are not planned again.
     pub in_flight: Vec<IntentRecord>,
     /// Operators that may be chosen (the chain confirms their key), and those excluded.
@@ -163,13 +186,22 @@ impl Node {
             .filter(|k| k.stafi_status == crate::stafi::status::STAKING)
             .map(|k| format!("{:#x}", k.pubkey))
             .collect();
-        let beacon = self
+        let beacon: BTreeMap<String, BeaconValidator> = self
             .beacon
             .validators(&ids)
             .await?
             .into_iter()
-            .map(|v| (v.validator.pubkey.to_ascii_lowercase(), v.status))
+            .map(|v| (v.validator.pubkey.to_ascii_lowercase(), v))
             .collect();
+        let (ejector, withdraw_cycle) = self.ejector_state(at, &keys, &beacon).await?;
+        let beacon_clock = if ejector.jobs.values().any(|j| !j.is_done()) {
+            Some(self.beacon_clock().await.map_err(|e| e.to_string()))
+        } else {
+            None
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         let views = SSVNetworkViews::new(self.settings.ssv_network_views, provider);
         let validators_per_operator_limit = views
             .getValidatorsPerOperatorLimit()
@@ -191,6 +223,22 @@ impl Node {
             }
             Err(problem) => (Err(problem), Vec::new()),
         };
+        let health = match &candidates {
+            Ok(kept) => Some(self.health(kept, &excluded, policy, now)?),
+            Err(_) => None,
+        };
+        let owner = self.identity.ssv_owner;
+        let has_legacy = self.index.clusters_of(owner).any(|c| {
+            self.index
+                .ledger()
+                .cluster(owner, &c.operator_ids)
+                .is_some_and(|r| r.state.version == cluster_accounting::ClusterVersion::Ssv)
+        });
+        let ssv_params = if has_legacy {
+            Some(self.ssv_liquidation_params().await?)
+        } else {
+            None
+        };
         Ok(World {
             settings: &self.settings,
             addresses: &self.stafi.addresses,
@@ -203,7 +251,17 @@ impl Node {
             withdrawal_credentials_match,
             keys,
             beacon,
-            in_flight: self.store.open_intents()?,
+            beacon_clock,
+            ejector,
+            withdraw_cycle,
+            health,
+            ssv_params,
+            now,
+            in_flight: {
+                let mut writes = self.store.open_intents()?;
+                writes.extend(self.store.unsettled_intents(block)?);
+                writes
+            },
             candidates,
             excluded,
             policy: policy.clone(),
@@ -214,7 +272,163 @@ impl Node {
     }
 }
 
+/// SSV's `ExistingCluster` view of our clusters (for selection and health).
+pub(crate) fn existing_clusters(index: &Index, owner: Address) -> Vec<ExistingCluster> {
+    index
+        .clusters_of(owner)
+        .map(|c| ExistingCluster {
+            operator_ids: c.operator_ids.clone(),
+            validator_count: c.tuple.validator_count,
+            validators: c.validators.iter().map(|v| format!("{v:#x}")).collect(),
+            fee_token: if index
+                .ledger()
+                .cluster(owner, &c.operator_ids)
+                .is_some_and(|r| r.state.version == cluster_accounting::ClusterVersion::Ssv)
+            {
+                FeeToken::LegacySsv
+            } else {
+                FeeToken::Eth
+            },
+        })
+        .collect()
+}
+
 impl Node {
+    /// The ejector's state at `at`: the stored jobs, plus our validators named by the lists of
+    /// the cycles not yet handled, with the exits the beacon chain has initiated marked done.
+    /// Persisted (it only caches what the chain says).
+    async fn ejector_state(
+        &self,
+        at: BlockId,
+        keys: &[ValidatorRecord],
+        beacon: &BTreeMap<String, BeaconValidator>,
+    ) -> Result<(EjectorState, u64), RouterError> {
+        let mut state = self.store.ejector()?;
+        let before = state.clone();
+        let lookback = self.settings.config.exits.lookback_cycles;
+        let handled = state.handled_through;
+        let ejections = self
+            .stafi
+            .ejections(at, |current, _start| match handled {
+                Some(h) => h + 1,
+                None => current.saturating_sub(lookback),
+            })
+            .await?;
+        // Our validators by beacon index.
+        let by_pubkey: BTreeMap<String, &ValidatorRecord> = keys
+            .iter()
+            .map(|k| (format!("{:#x}", k.pubkey), k))
+            .collect();
+        let ours: BTreeMap<u64, (&ValidatorRecord, &BeaconValidator)> = beacon
+            .iter()
+            .filter_map(|(pk, v)| by_pubkey.get(pk).map(|k| (v.index, (*k, v))))
+            .collect();
+        let block = match at {
+            BlockId::Number(n) => n.as_number().unwrap_or(0),
+            BlockId::Hash(_) => 0,
+        };
+        for (cycle, indices) in &ejections.lists {
+            for index in indices {
+                let Some((key, _)) = ours.get(index) else {
+                    continue;
+                };
+                let job = state.jobs.entry(*index).or_insert_with(|| {
+                    tracing::info!(
+                        validator = index,
+                        key = key.index,
+                        cycle,
+                        "StaFi ejected one of our validators"
+                    );
+                    ExitJob {
+                        validator_index: *index,
+                        key_index: key.index,
+                        pubkey: key.pubkey.clone(),
+                        cycles: Vec::new(),
+                        seen_at: block,
+                        posted: None,
+                        refusals: 0,
+                        last_error: None,
+                        exit_epoch: None,
+                    }
+                });
+                if !job.cycles.contains(cycle) {
+                    job.cycles.push(*cycle);
+                }
+            }
+        }
+        for job in state.jobs.values_mut().filter(|j| !j.is_done()) {
+            if let Some((_, v)) = ours.get(&job.validator_index)
+                && v.validator.exit_epoch != FAR_FUTURE_EPOCH
+            {
+                tracing::info!(
+                    validator = job.validator_index,
+                    exit_epoch = v.validator.exit_epoch,
+                    "exit initiated on the beacon chain"
+                );
+                job.exit_epoch = Some(v.validator.exit_epoch);
+            }
+        }
+        // The list of cycle C−1 is written during cycle C: lists up to C−2 are final.
+        state.handled_through = Some(ejections.current_cycle.saturating_sub(2)).max(handled);
+        if state != before {
+            self.store.set_ejector(&state)?;
+        }
+        Ok((state, ejections.current_cycle))
+    }
+
+    /// The beacon node's head epoch, whether it is syncing, and its timing constants.
+    pub async fn beacon_clock(&self) -> Result<BeaconClock, RouterError> {
+        let timing = if let Some(t) = self.beacon_timing.get() {
+            *t
+        } else {
+            let t = self.beacon.timing().await?;
+            let _ = self.beacon_timing.set(t);
+            t
+        };
+        let sync = self.beacon.syncing().await?;
+        Ok(BeaconClock {
+            syncing: sync.is_syncing,
+            epoch: sync.head_slot / timing.slots_per_epoch,
+            timing,
+        })
+    }
+
+    /// Observes our clusters' operators (the tracker is persisted) and judges them.
+    fn health(
+        &self,
+        kept: &[Candidate],
+        excluded: &[(u64, Exclusion)],
+        policy: &Policy,
+        now: u64,
+    ) -> Result<HealthReport, RouterError> {
+        let clusters = existing_clusters(&self.index, self.identity.ssv_owner);
+        // Operators removed on chain count as removed at once, whatever the API says.
+        let mut judged: Vec<Candidate> = kept.to_vec();
+        for (id, why) in excluded {
+            if *why == Exclusion::RemovedOnChain {
+                judged.push(Candidate {
+                    removed: true,
+                    ..Candidate::new(*id, "", 0)
+                });
+            }
+        }
+        for o in self.index.operators().filter(|o| o.removed.is_some()) {
+            if !judged.iter().any(|c| c.id == o.id) {
+                judged.push(Candidate {
+                    removed: true,
+                    ..Candidate::new(o.id, "", 0)
+                });
+            }
+        }
+        let mut tracker: HealthTracker = self.store.health()?;
+        let before = tracker.clone();
+        tracker.observe(&clusters, &judged, policy, now);
+        if tracker != before {
+            self.store.set_health(&tracker)?;
+        }
+        Ok(assess_clusters(&clusters, &judged, &tracker, policy, now))
+    }
+
     /// Candidates from the chain alone (no SSV API): registered key, fee, owner, privacy; no
     /// performance or diversity data, so a policy with diversity caps finds no committee.
     fn chain_candidates(&self) -> Vec<Candidate> {
@@ -265,6 +479,23 @@ impl World<'_> {
 
     /// A pubkey's beacon status.
     pub fn beacon_status(&self, pubkey: &Bytes) -> Option<&str> {
-        self.beacon.get(&format!("{pubkey:#x}")).map(String::as_str)
+        self.beacon_validator(pubkey).map(|v| v.status.as_str())
+    }
+
+    /// A pubkey's beacon validator.
+    pub fn beacon_validator(&self, pubkey: &Bytes) -> Option<&BeaconValidator> {
+        self.beacon.get(&format!("{pubkey:#x}"))
+    }
+
+    /// Operators whose problems count now (removed, fee above the cap, or failing past the grace
+    /// period).
+    pub fn unhealthy_operators(&self) -> std::collections::BTreeSet<u64> {
+        self.health
+            .iter()
+            .flat_map(|h| &h.clusters)
+            .flat_map(|c| &c.operators)
+            .filter(|o| o.unhealthy)
+            .map(|o| o.id)
+            .collect()
     }
 }

@@ -19,7 +19,10 @@ use alloy::providers::Provider;
 use alloy::providers::ext::AnvilApi;
 use alloy::sol_types::SolCall;
 use cluster_accounting::{Action, BLOCKS_PER_DAY, Horizon, LiquidationParams};
-use common::{all_idle, cluster_balance, ledger_matches_chain, nonce, open, pubkey, stack, writes};
+use common::{
+    all_idle, cluster_balance, ledger_matches_chain, nonce, open, pubkey, stack, super_node_keys,
+    vote_deposited, writes,
+};
 use devnet::stack::Stack;
 use router::{Account, IntentKind, IntentRecord, IntentState, Router, WriteOutcome, stafi_status};
 use ssv_sync::{Index, SsvEvent};
@@ -36,46 +39,6 @@ async fn auto_mine(stack: &Stack, on: bool) {
         .anvil_set_auto_mine(on)
         .await
         .unwrap();
-}
-
-/// The super node's pubkeys, in deposit order, with their StaFi status.
-async fn super_node_keys(stack: &Stack) -> Vec<(Bytes, u64)> {
-    let sn = stack.devnet.super_node();
-    let owner = stack.devnet.accounts.super_node;
-    let count = sn.getSuperNodePubkeyCount(owner).call().await.unwrap();
-    let mut out = Vec::new();
-    for i in 0..count.to::<u64>() {
-        let pk = sn
-            .getSuperNodePubkeyAt(owner, U256::from(i))
-            .call()
-            .await
-            .unwrap();
-        let status = sn
-            .getSuperNodePubkeyStatus(pk.clone())
-            .call()
-            .await
-            .unwrap();
-        out.push((pk, status.to::<u64>()));
-    }
-    out
-}
-
-/// As StaFi's oracles: every deposited key not yet voted is voted MATCH.
-async fn vote_deposited(stack: &Stack) -> usize {
-    let fresh: Vec<Bytes> = super_node_keys(stack)
-        .await
-        .into_iter()
-        .filter(|(_, s)| *s == stafi_status::INITIAL)
-        .map(|(pk, _)| pk)
-        .collect();
-    if !fresh.is_empty() {
-        stack
-            .devnet
-            .vote_withdraw_credentials(&fresh, true)
-            .await
-            .unwrap();
-    }
-    fresh.len()
 }
 
 /// An index built from the router's kept logs up to `block`: the ledger as it stood then.

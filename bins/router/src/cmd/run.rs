@@ -2,7 +2,7 @@
 //! `stafi-router plan` / `run --plan`: one read-only pass printing every write it would send.
 
 use clap::Args;
-use router::{PlannedWrite, Router};
+use router::{PlanReport, Router};
 
 use super::node::{self, ConfigArgs};
 use crate::error::CliError;
@@ -88,15 +88,15 @@ fn plan_with(config: &ConfigArgs, json: bool) -> Result<(), CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
     runtime.block_on(async {
         let mut router = open(config).await?;
-        let planned = router.plan_only().await?;
+        let report = router.plan_report().await?;
         if json {
-            let text = serde_json::to_string_pretty(&planned).map_err(|source| CliError::Json {
+            let text = serde_json::to_string_pretty(&report).map_err(|source| CliError::Json {
                 what: "plan",
                 source,
             })?;
             println!("{text}");
         } else {
-            print!("{}", plan_text(router.node.syncer.state().cursor, &planned));
+            print!("{}", plan_text(&report));
         }
         Ok(())
     })
@@ -131,15 +131,19 @@ async fn shutdown() {
     tracing::info!("shutting down after the pass in progress");
 }
 
-fn plan_text(block: Option<u64>, planned: &[PlannedWrite]) -> String {
+fn plan_text(report: &PlanReport) -> String {
+    use std::fmt::Write as _;
     let mut out = format!(
         "plan at block {}: {} write(s); nothing is sent\n",
-        block.unwrap_or(0),
-        planned.len()
+        report.block,
+        report.writes.len()
     );
-    for p in planned {
+    for p in &report.writes {
         out.push_str(&p.to_line());
         out.push('\n');
+    }
+    for (step, why) in &report.waiting {
+        let _ = writeln!(out, "[{step}] waiting: {why}");
     }
     out
 }

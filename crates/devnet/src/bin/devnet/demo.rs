@@ -2,7 +2,10 @@
 //! chain with a one-second block time), has users fund StaFi's pool for several validators,
 //! starts `stafi-router run` on the generated configuration, votes MATCH as StaFi's oracles when
 //! keys are deposited, and shows each validator's way from uninitial to registered in a funded
-//! ETH cluster. Ends with `stafi-router status` and a summary; fails if a validator gets stuck.
+//! ETH cluster. Then StaFi's oracles eject validator #0: the router waits out the
+//! shard-committee period, signs and POSTs its voluntary exit, tells SSV, and removes it from its
+//! cluster once the beacon chain has it exited. Ends with `stafi-router status` and a summary;
+//! fails if a validator gets stuck.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -317,7 +320,14 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 
-    step("every validator is registered; stopping the router (SIGTERM: it finishes its pass)");
+    step(
+        "StaFi's oracles eject validator #0 (Withdraw.notifyValidatorExit), as they do to pay unstakers",
+    );
+    let exit = eject_and_follow(&stack, &mut router, &keys[0], started, opts.timeout).await?;
+
+    step(
+        "every validator is registered and the ejected one offboarded; stopping the router (SIGTERM: it finishes its pass)",
+    );
     drop(router);
 
     step("stafi-router status");
@@ -371,6 +381,116 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
         worst(&latency.stake),
         worst(&latency.register)
     );
+    println!(
+        "  ejection of validator #0 (beacon index {}): ejected in block {}, exit possible from block {}, exit accepted in block {} ({} block(s)), exited in block {}, removed from SSV in block {} ({} block(s))",
+        exit.index,
+        exit.ejected,
+        exit.eligible,
+        exit.accepted,
+        exit.accepted
+            .saturating_sub(exit.ejected.max(exit.eligible)),
+        exit.exited,
+        exit.removed,
+        exit.removed.saturating_sub(exit.exited)
+    );
     println!("  outputs in {}", opts.dir.display());
     Ok(())
+}
+
+/// Blocks of one validator's way out.
+struct ExitTimeline {
+    index: u64,
+    ejected: u64,
+    /// First block of the epoch from which the exit is valid (activation + SHARD_COMMITTEE_PERIOD).
+    eligible: u64,
+    /// The exit was accepted (the validator reads `active_exiting`).
+    accepted: u64,
+    exited: u64,
+    removed: u64,
+}
+
+/// Ejects `key` as StaFi's oracles would and follows it until the router has exited it on the
+/// beacon chain and removed it from SSV.
+async fn eject_and_follow(
+    stack: &Stack,
+    router: &mut RouterProcess,
+    key: &Key,
+    started: Instant,
+    timeout: Duration,
+) -> Result<ExitTimeline, DemoError> {
+    let d = &stack.devnet;
+    let beacon = &stack.beacon;
+    let v = beacon.validator(&key.pubkey).await?.ok_or_else(|| {
+        DemoError::Read(format!(
+            "validator #{} is not on the beacon chain",
+            key.index
+        ))
+    })?;
+    let cycle = d.eject_validators(&[v.index]).await?;
+    let ejected = d.block_number().await?;
+    println!(
+        "  validator #{} (beacon index {}) ejected for withdraw cycle {cycle} in block {ejected}",
+        key.index, v.index
+    );
+    let views = d.ssv_views();
+    let owner = d.accounts.ssv_owner;
+    let mut status = v.status.clone();
+    let mut t = ExitTimeline {
+        index: v.index,
+        ejected,
+        eligible: 0,
+        accepted: 0,
+        exited: 0,
+        removed: 0,
+    };
+    loop {
+        if let Ok(Some(code)) = router.0.try_wait() {
+            return Err(DemoError::RouterExited { status: code });
+        }
+        let block = d.block_number().await?;
+        if let Some(now) = beacon.validator(&key.pubkey).await? {
+            t.eligible =
+                (now.activation_epoch + beacon.shard_committee_period()) * beacon.slots_per_epoch();
+            if now.status != status {
+                println!(
+                    "  validator #{} on the beacon chain: {status} → {}  (block {block})",
+                    key.index, now.status
+                );
+                if now.status == "active_exiting" && t.accepted == 0 {
+                    t.accepted = block;
+                }
+                if now.status.starts_with("exited") && t.exited == 0 {
+                    t.exited = block;
+                }
+                status = now.status;
+            }
+        }
+        if t.exited > 0 {
+            let on_ssv = match views
+                .getValidator(owner, key.pubkey.clone())
+                .block(alloy::eips::BlockId::number(block))
+                .call()
+                .await
+            {
+                Ok(active) => active,
+                Err(e) if e.as_revert_data().is_some() => false,
+                Err(e) => return Err(DemoError::Read(format!("getValidator: {e}"))),
+            };
+            if !on_ssv {
+                println!(
+                    "  validator #{} removed from SSV  (block {block})",
+                    key.index
+                );
+                t.removed = block;
+                return Ok(t);
+            }
+        }
+        if started.elapsed() > timeout {
+            return Err(DemoError::Stuck {
+                secs: timeout.as_secs(),
+                stuck: format!("#{} (ejected, beacon status {status})", key.index),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
