@@ -250,6 +250,7 @@ impl FakeSsvApiBuilder {
             operators,
             key_overrides: std::sync::Mutex::new(HashMap::new()),
             inactive: std::sync::Mutex::new(std::collections::BTreeSet::new()),
+            invalid: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             nonce_lag: AtomicU64::new(0),
             ledger: Mutex::new(Ledger::default()),
         });
@@ -373,6 +374,21 @@ impl FakeSsvApi {
             set.remove(&id);
         }
         Ok(())
+    }
+
+    /// Serve validator `public_key` with `is_valid` and `is_shares_valid` false, as the API does
+    /// for a registration whose shares do not decrypt for its operators.
+    pub fn set_validator_invalid(&self, public_key: &[u8], invalid: bool) {
+        let mut set = self
+            .state
+            .invalid
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if invalid {
+            set.insert(public_key.to_vec());
+        } else {
+            set.remove(public_key);
+        }
     }
 
     /// Serve every account's nonce `lag` registrations behind the chain (never below 0), as the
@@ -587,6 +603,8 @@ struct SsvState {
     key_overrides: std::sync::Mutex<HashMap<u64, String>>,
     /// Operators served as `Inactive` with `is_active` 0.
     inactive: std::sync::Mutex<std::collections::BTreeSet<u64>>,
+    /// Validators (public key bytes) served with `is_valid` and `is_shares_valid` false.
+    invalid: std::sync::Mutex<std::collections::BTreeSet<Vec<u8>>>,
     nonce_lag: AtomicU64,
     ledger: Mutex<Ledger>,
 }
@@ -1021,6 +1039,11 @@ impl SsvState {
         } else {
             "Active"
         };
+        let valid = !self
+            .invalid
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains::<[u8]>(v.public_key.as_ref());
         Ok(Response::ok(json!({
             "id": i + 1,
             "network": self.network,
@@ -1029,10 +1052,10 @@ impl SsvState {
             "cluster": cluster_hash(v.owner, &v.operator_ids),
             "owner_address": v.owner.to_checksum(None),
             "status": status,
-            "is_valid": true,
+            "is_valid": valid,
             "is_deleted": v.removed,
             "is_public_key_valid": true,
-            "is_shares_valid": true,
+            "is_shares_valid": valid,
             "is_operators_valid": true,
             "is_liquidated": cluster.is_some_and(|c| !c.cluster.active),
             "operators": operators,

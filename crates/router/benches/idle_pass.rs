@@ -390,6 +390,7 @@ impl Fixture {
             health: None,
             ssv_params: None,
             now: 0,
+            ssv_invalid: (0, std::collections::BTreeSet::new()),
             in_flight: Vec::new(),
             candidates: Ok(self.candidates.clone()),
             excluded: Vec::new(),

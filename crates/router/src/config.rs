@@ -126,9 +126,16 @@ pub struct SsvApiSection {
     /// How old fetched operator metadata may be before onboarding stops, seconds.
     #[serde(default = "d_metadata_age")]
     pub max_metadata_age_secs: u64,
+    /// How often our registered validators are checked against the API's validity flags
+    /// (registrations it marks invalid are removed and registered again), seconds; 0: never.
+    #[serde(default = "d_validity")]
+    pub validity_check_secs: u64,
 }
 
 const fn d_metadata_age() -> u64 {
+    3_600
+}
+const fn d_validity() -> u64 {
     3_600
 }
 
@@ -137,6 +144,7 @@ impl Default for SsvApiSection {
         Self {
             url: None,
             max_metadata_age_secs: d_metadata_age(),
+            validity_check_secs: d_validity(),
         }
     }
 }
@@ -735,6 +743,7 @@ impl Config {
             ssv_api: SsvApiSection {
                 url: Some("https://api.ssv.network/api/v4/mainnet".into()),
                 max_metadata_age_secs: d_metadata_age(),
+                validity_check_secs: d_validity(),
             },
             contracts: ContractsSection {
                 stafi_storage: Address::ZERO,

@@ -96,7 +96,7 @@ pub use config::*;
 pub use error::RouterError;
 pub use intent::{Account, Intent, IntentKind, IntentRecord, IntentState, SignedTx};
 pub use lifecycle::{ExitPost, MOVE_WAIT_BLOCKS};
-pub use node::{Identity, Node, index_config, sync_config};
+pub use node::{Identity, Node, Validity, index_config, sync_config};
 pub use pass::{ExitPosted, PassReport, PlanReport, PlannedWrite, Router, StepOutcome};
 pub use profile::{CustomNetwork, MAINNET_V2_UPGRADE_BLOCK, NetworkProfile};
 pub use stafi::{KeyScan, Stafi, status as stafi_status};

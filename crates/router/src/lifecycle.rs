@@ -197,6 +197,8 @@ enum Leaving {
     Exited(String),
     /// Moved off unhealthy operators: re-registered after [`MOVE_WAIT_BLOCKS`].
     Move(String),
+    /// The SSV API marks the registration invalid: registered again with fresh shares.
+    Invalid,
 }
 
 /// `bulkRemoveValidator` per cluster for `leaving` (pubkey → key index, why).
@@ -219,6 +221,9 @@ fn removals(
             .map(|(k, _, l)| match l {
                 Leaving::Exited(s) => format!("#{k} exited on the beacon chain ({s})"),
                 Leaving::Move(s) => format!("#{k} moves: {s}"),
+                Leaving::Invalid => format!(
+                    "#{k}: the SSV API marks its registration invalid; registered again with fresh shares after {MOVE_WAIT_BLOCKS} blocks"
+                ),
             })
             .collect();
         why.dedup();
@@ -243,7 +248,8 @@ fn removals(
 }
 
 /// Offboard: every validator of ours on SSV that has exited on the beacon chain leaves its
-/// cluster (the fund step then withdraws an emptied cluster's balance).
+/// cluster (the fund step then withdraws an emptied cluster's balance), and so does every
+/// registration the SSV API marks invalid (onboard registers it again).
 pub(crate) fn plan_offboard(world: &World<'_>) -> Planned {
     let owner = world.identity.ssv_owner;
     let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
@@ -252,23 +258,24 @@ pub(crate) fn plan_offboard(world: &World<'_>) -> Planned {
         if in_flight.contains(&k.index) {
             continue;
         }
-        let Some(status) = world.beacon_status(&k.pubkey) else {
-            continue;
-        };
-        if !(status.starts_with("exited") || status.starts_with("withdrawal")) {
-            continue;
-        }
         let Some(v) = world.index.validator(owner, &k.pubkey) else {
             continue;
         };
         if v.removed.is_some() {
             continue;
         }
-        leaving.entry(v.operator_ids.clone()).or_default().push((
-            k.index,
-            k.pubkey.clone(),
-            Leaving::Exited(status.to_owned()),
-        ));
+        let status = world.beacon_status(&k.pubkey).unwrap_or_default();
+        let why = if status.starts_with("exited") || status.starts_with("withdrawal") {
+            Leaving::Exited(status.to_owned())
+        } else if world.ssv_invalid.1.contains(&k.pubkey) && v.added.block <= world.ssv_invalid.0 {
+            Leaving::Invalid
+        } else {
+            continue;
+        };
+        leaving
+            .entry(v.operator_ids.clone())
+            .or_default()
+            .push((k.index, k.pubkey.clone(), why));
     }
     Planned::from(removals(world, leaving))
 }

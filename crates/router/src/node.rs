@@ -35,6 +35,17 @@ pub struct Node {
     pub syncer: Syncer,
     /// The beacon node's `SLOTS_PER_EPOCH` and `SHARD_COMMITTEE_PERIOD`, read once when needed.
     pub beacon_timing: std::sync::OnceLock<crate::beacon::Timing>,
+    /// Our registrations the SSV API marked invalid, and when (block) that was last checked.
+    pub validity: std::sync::Mutex<Option<Validity>>,
+}
+
+/// The SSV API's validity flags of our registered validators, as last checked.
+#[derive(Debug, Clone, Default)]
+pub struct Validity {
+    pub checked: Option<std::time::Instant>,
+    /// The synced block at the check: a registration after it is not judged by it.
+    pub block: u64,
+    pub invalid: std::collections::BTreeSet<alloy::primitives::Bytes>,
 }
 
 impl Node {
@@ -102,6 +113,7 @@ impl Node {
             index,
             syncer,
             beacon_timing: std::sync::OnceLock::new(),
+            validity: std::sync::Mutex::new(None),
         })
     }
 

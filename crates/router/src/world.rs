@@ -99,6 +99,9 @@ pub struct World<'a> {
     pub ssv_params: Option<LiquidationParams>,
     /// Unix seconds when the snapshot was taken.
     pub now: u64,
+    /// Our registered validators the SSV API marks invalid (registered before `.0`, the block
+    /// of the check).
+    pub ssv_invalid: (u64, std::collections::BTreeSet<Bytes>),
     /// Writes not yet closed: their keys and clusters are not planned again.
     pub in_flight: Vec<IntentRecord>,
     /// Operators that may be chosen (the chain confirms their key), and those excluded.
@@ -234,6 +237,7 @@ impl Node {
                 .cluster(owner, &c.operator_ids)
                 .is_some_and(|r| r.state.version == cluster_accounting::ClusterVersion::Ssv)
         });
+        let ssv_invalid = self.validity(block).await;
         let ssv_params = if has_legacy {
             Some(self.ssv_liquidation_params().await?)
         } else {
@@ -257,6 +261,7 @@ impl Node {
             health,
             ssv_params,
             now,
+            ssv_invalid,
             in_flight: {
                 let mut writes = self.store.open_intents()?;
                 writes.extend(self.store.unsettled_intents(block)?);
@@ -374,6 +379,62 @@ impl Node {
             self.store.set_ejector(&state)?;
         }
         Ok((state, ejections.current_cycle))
+    }
+
+    /// Our registrations the SSV API marks invalid, checked every `ssv_api.validity_check_secs`
+    /// (one request per registered validator). A validator the API cannot answer for is not
+    /// judged.
+    async fn validity(&self, block: u64) -> (u64, std::collections::BTreeSet<Bytes>) {
+        let every = self.settings.config.ssv_api.validity_check_secs;
+        let cached = self
+            .validity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .unwrap_or_default();
+        let (Some(url), true) = (&self.settings.config.ssv_api.url, every > 0) else {
+            return (cached.block, cached.invalid);
+        };
+        if cached
+            .checked
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(every))
+        {
+            return (cached.block, cached.invalid);
+        }
+        let Ok(client) = SsvApiClient::builder(SsvNetwork::Mainnet)
+            .base_url(url.clone())
+            .build()
+        else {
+            return (cached.block, cached.invalid);
+        };
+        let owner = self.identity.ssv_owner;
+        let mut invalid = std::collections::BTreeSet::new();
+        for v in self
+            .index
+            .validators_of(owner)
+            .filter(|v| v.removed.is_none())
+        {
+            match client.validator(&format!("{:#x}", v.public_key)).await {
+                Ok(api) if api.is_valid == Some(false) || api.is_shares_valid == Some(false) => {
+                    tracing::warn!(pubkey = %v.public_key, "the SSV API marks our registration invalid");
+                    invalid.insert(v.public_key.clone());
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::debug!(pubkey = %v.public_key, error = %e, "no validity flags from the SSV API");
+                }
+            }
+        }
+        let fresh = crate::node::Validity {
+            checked: Some(Instant::now()),
+            block,
+            invalid,
+        };
+        *self
+            .validity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(fresh.clone());
+        (fresh.block, fresh.invalid)
     }
 
     /// The beacon node's head epoch, whether it is syncing, and its timing constants.

@@ -262,3 +262,45 @@ async fn two_exited_validators_of_one_cluster_leave_in_one_bulk_removal() {
     assert!(!mined_kinds(&r, &next).contains(&IntentKind::Withdraw));
     assert!(r.node.index.cluster_tuple(owner, &ids).balance > U256::ZERO);
 }
+
+#[tokio::test]
+async fn a_registration_the_ssv_api_marks_invalid_is_removed_and_registered_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(dir.path(), 32).await;
+    let owner = stack.devnet.accounts.ssv_owner;
+    let mut r = router(&stack, &[]).await;
+    until_registered(&stack, &mut r, 1).await;
+    let pk = pubkey(&stack, 0);
+    stack.ssv_api.set_validator_invalid(&pk, true);
+    // A fresh router checks at once (the check then repeats every validity_check_secs).
+    drop(r);
+    let mut r = router(&stack, &[]).await;
+    let report = r.pass().await.unwrap();
+    assert_eq!(
+        mined_kinds(&r, &report),
+        vec![IntentKind::Remove],
+        "{report:?}"
+    );
+    stack.ssv_api.set_validator_invalid(&pk, false);
+    r.node.sync(|_| {}).await.unwrap();
+    let removed = r
+        .node
+        .index
+        .validator(owner, &pk)
+        .unwrap()
+        .removed
+        .unwrap()
+        .block;
+    mine_to(&stack, removed + router::MOVE_WAIT_BLOCKS).await;
+    let back = r.pass().await.unwrap();
+    assert!(
+        mined_kinds(&r, &back).contains(&IntentKind::Register),
+        "{back:?}"
+    );
+    // The old check does not judge the new registration.
+    let after = r.pass().await.unwrap();
+    assert!(
+        !mined_kinds(&r, &after).contains(&IntentKind::Remove),
+        "{after:?}"
+    );
+}
