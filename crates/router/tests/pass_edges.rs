@@ -10,6 +10,7 @@ use alloy::providers::ext::AnvilApi;
 use alloy::sol_types::SolCall;
 use common::{
     ETH, GWEI, all_idle, mined, nonce, pool, pubkey, router, seed, stack, stafi_status, step,
+    writes,
 };
 use devnet::send;
 use router::operators::Exclusion;
@@ -696,4 +697,28 @@ async fn onboarding_waits_without_recent_operator_metadata() {
     assert_eq!(registrations(&r), 2);
     r.node.sync(|_| {}).await.unwrap();
     assert!(r.node.index.validator(owner, pk1).is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_mined_after_the_snapshot_block_is_not_planned_again_while_the_index_lags() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(dir.path(), 0).await;
+    // The index (and every read of the snapshot) stays two blocks behind the head.
+    let mut r = router(&stack, &[("execution.confirmations", "2")]).await;
+    let first = r.pass().await.unwrap();
+    assert!(
+        matches!(
+            step(&first, Step::FeeRecipient),
+            StepOutcome::Wrote(v) if matches!(v.as_slice(), [Ok(WriteOutcome::Mined { success: true, .. })])
+        ),
+        "{first:?}"
+    );
+    // The next snapshot is older than the block the write was mined in: it does not show the
+    // new fee recipient, and the write counts as in flight until it does.
+    let second = r.pass().await.unwrap();
+    assert!(writes(&second).is_empty(), "{second:?}");
+    stack.devnet.mine(3).await.unwrap();
+    let third = r.pass().await.unwrap();
+    assert!(writes(&third).is_empty(), "{third:?}");
+    assert_eq!(intents(&r, &IntentKind::FeeRecipient).len(), 1);
 }
