@@ -59,6 +59,13 @@ pub struct BeaconValidatorData {
     pub exit_epoch: u64,
 }
 
+/// One beacon node's HTTP answer.
+struct Answer {
+    url: String,
+    status: reqwest::StatusCode,
+    text: String,
+}
+
 #[derive(Deserialize)]
 struct Data<T> {
     data: T,
@@ -133,49 +140,77 @@ impl Beacon {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<T, RouterError> {
-        let mut last = None;
+        let answer = self.answer(path, body, false).await?;
+        if !answer.status.is_success() {
+            return Err(RouterError::Beacon {
+                url: answer.url,
+                message: format!(
+                    "{}: {}",
+                    answer.status,
+                    answer.text.chars().take(300).collect::<String>()
+                ),
+            });
+        }
+        serde_json::from_str::<Data<T>>(&answer.text)
+            .map(|d| d.data)
+            .map_err(|e| RouterError::BeaconDecode {
+                url: answer.url,
+                message: e.to_string(),
+            })
+    }
+
+    /// The first URL's answer that is a success (or, with `client_errors_answer`, a 4xx: the
+    /// node's own verdict, which another node would give too). Otherwise the last HTTP answer,
+    /// or the last failure when no URL answered at all.
+    async fn answer(
+        &self,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        client_errors_answer: bool,
+    ) -> Result<Answer, RouterError> {
+        let mut last_answer = None;
+        let mut last_error = None;
         for base in &self.urls {
             let url = format!("{}{path}", base.trim_end_matches('/'));
             let req = match body {
                 Some(b) => self.http.post(&url).json(b),
                 None => self.http.get(&url),
             };
-            match req.send().await {
-                Ok(resp) if resp.status().is_success() => {
-                    let text = resp.text().await.map_err(|e| RouterError::Beacon {
-                        url: url.clone(),
-                        message: e.to_string(),
-                    })?;
-                    return serde_json::from_str::<Data<T>>(&text)
-                        .map(|d| d.data)
-                        .map_err(|e| RouterError::BeaconDecode {
-                            url,
-                            message: e.to_string(),
-                        });
-                }
+            let sent = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
-                    let text = resp.text().await.unwrap_or_default();
-                    last = Some(RouterError::Beacon {
-                        url,
-                        message: format!(
-                            "{status}: {}",
-                            text.chars().take(300).collect::<String>()
-                        ),
-                    });
+                    resp.text().await.map(|text| Answer {
+                        url: url.clone(),
+                        status,
+                        text,
+                    })
                 }
+                Err(e) => Err(e),
+            };
+            match sent {
+                Ok(answer)
+                    if answer.status.is_success()
+                        || (client_errors_answer && answer.status.is_client_error()) =>
+                {
+                    return Ok(answer);
+                }
+                Ok(answer) => last_answer = Some(answer),
                 Err(e) => {
-                    last = Some(RouterError::Beacon {
+                    last_error = Some(RouterError::Beacon {
                         url,
                         message: e.to_string(),
                     });
                 }
             }
         }
-        Err(last.unwrap_or_else(|| RouterError::Beacon {
-            url: String::new(),
-            message: "no beacon URL configured".into(),
-        }))
+        match (last_answer, last_error) {
+            (Some(answer), _) => Ok(answer),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(RouterError::Beacon {
+                url: String::new(),
+                message: "no beacon URL configured".into(),
+            }),
+        }
     }
 
     pub async fn genesis(&self) -> Result<Genesis, RouterError> {
@@ -219,41 +254,26 @@ impl Beacon {
         &self,
         exit: &keygen::wire::SignedVoluntaryExitJson,
     ) -> Result<ExitSubmission, RouterError> {
-        let mut last = None;
-        for base in &self.urls {
-            let url = format!(
-                "{}/eth/v1/beacon/pool/voluntary_exits",
-                base.trim_end_matches('/')
-            );
-            match self.http.post(&url).json(exit).send().await {
-                Ok(resp) if resp.status().is_success() => return Ok(ExitSubmission::Accepted),
-                Ok(resp) if resp.status().is_client_error() => {
-                    let status = resp.status().as_u16();
-                    let text = resp.text().await.unwrap_or_default();
-                    return Ok(ExitSubmission::Rejected {
-                        status,
-                        message: text.chars().take(300).collect(),
-                    });
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    last = Some(RouterError::Beacon {
-                        url,
-                        message: status.to_string(),
-                    });
-                }
-                Err(e) => {
-                    last = Some(RouterError::Beacon {
-                        url,
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-        Err(last.unwrap_or_else(|| RouterError::Beacon {
+        let body = serde_json::to_value(exit).map_err(|e| RouterError::BeaconDecode {
             url: String::new(),
-            message: "no beacon URL configured".into(),
-        }))
+            message: e.to_string(),
+        })?;
+        let answer = self
+            .answer("/eth/v1/beacon/pool/voluntary_exits", Some(&body), true)
+            .await?;
+        if answer.status.is_success() {
+            Ok(ExitSubmission::Accepted)
+        } else if answer.status.is_client_error() {
+            Ok(ExitSubmission::Rejected {
+                status: answer.status.as_u16(),
+                message: answer.text.chars().take(300).collect(),
+            })
+        } else {
+            Err(RouterError::Beacon {
+                url: answer.url,
+                message: answer.status.to_string(),
+            })
+        }
     }
 
     /// Validators of the head state by pubkey (`0x…`) or index; unknown ones are left out.

@@ -7,30 +7,15 @@ mod common;
 
 use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
-use common::{pubkey, router, seed, stack, step, until_registered, writes};
+use common::{mined_records, pubkey, registered, router, seed, step, tx_fee, writes};
 use devnet::stack::Stack;
 use router::steps::Step;
-use router::{IntentKind, PassReport, Router, StepOutcome, WriteOutcome};
+use router::{IntentKind, PassReport, Router, StepOutcome};
 
 /// The kinds of the writes a pass mined.
 fn mined_kinds(r: &Router, report: &PassReport) -> Vec<IntentKind> {
-    let ids: Vec<u64> = writes(report)
+    mined_records(r, report)
         .into_iter()
-        .filter_map(|w| match w {
-            Ok(WriteOutcome::Mined {
-                intent,
-                success: true,
-                ..
-            }) => Some(*intent),
-            _ => None,
-        })
-        .collect();
-    r.node
-        .store
-        .intents()
-        .unwrap()
-        .into_iter()
-        .filter(|rec| ids.contains(&rec.id))
         .map(|rec| rec.intent.kind)
         .collect()
 }
@@ -81,10 +66,8 @@ async fn exit_pool(stack: &Stack) -> serde_json::Value {
 #[tokio::test]
 async fn an_ejected_validator_exits_once_after_the_shard_committee_period_and_is_offboarded() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 32).await;
+    let (stack, mut r) = registered(dir.path(), 1).await;
     let owner = stack.devnet.accounts.ssv_owner;
-    let mut r = router(&stack, &[]).await;
-    until_registered(&stack, &mut r, 1).await;
     let pk = pubkey(&stack, 0);
     stack.devnet.mine(3).await.unwrap();
     assert_eq!(beacon_status(&stack, &pk).await, "active_ongoing");
@@ -186,14 +169,7 @@ async fn an_ejected_validator_exits_once_after_the_shard_committee_period_and_is
     let router::IntentState::Mined { tx, .. } = record.state else {
         panic!("{record:?}");
     };
-    let receipt = stack
-        .devnet
-        .provider()
-        .get_transaction_receipt(tx)
-        .await
-        .unwrap()
-        .unwrap();
-    let gas = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    let gas = tx_fee(&stack, tx).await;
     let after = stack.devnet.provider().get_balance(owner).await.unwrap();
     assert_eq!(
         after + gas - before,
@@ -213,10 +189,8 @@ async fn an_ejected_validator_exits_once_after_the_shard_committee_period_and_is
 #[tokio::test]
 async fn two_exited_validators_of_one_cluster_leave_in_one_bulk_removal() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 96).await;
+    let (stack, mut r) = registered(dir.path(), 3).await;
     let owner = stack.devnet.accounts.ssv_owner;
-    let mut r = router(&stack, &[]).await;
-    until_registered(&stack, &mut r, 3).await;
     stack.devnet.mine(3).await.unwrap();
     let keys: Vec<Bytes> = (0..3).map(|i| pubkey(&stack, i)).collect();
     let mut indices = Vec::new();
@@ -266,10 +240,8 @@ async fn two_exited_validators_of_one_cluster_leave_in_one_bulk_removal() {
 #[tokio::test]
 async fn a_registration_the_ssv_api_marks_invalid_is_removed_and_registered_again() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 32).await;
+    let (stack, r) = registered(dir.path(), 1).await;
     let owner = stack.devnet.accounts.ssv_owner;
-    let mut r = router(&stack, &[]).await;
-    until_registered(&stack, &mut r, 1).await;
     let pk = pubkey(&stack, 0);
     stack.ssv_api.set_validator_invalid(&pk, true);
     // A fresh router checks at once (the check then repeats every validity_check_secs).

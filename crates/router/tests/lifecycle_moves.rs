@@ -7,34 +7,14 @@
 mod common;
 
 use alloy::primitives::{Bytes, U256};
-use common::{ETH, open, pubkey, router, stack, step, until_registered, writes};
+use common::{
+    ETH, mined_records, open, pubkey, registered, router, stack, step, until_registered, writes,
+};
 use devnet::stack::Stack;
 use router::steps::Step;
 use router::{IntentKind, IntentRecord, MOVE_WAIT_BLOCKS, PassReport, Router, StepOutcome};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// The intents a pass mined, as recorded.
-fn mined(r: &Router, report: &PassReport) -> Vec<IntentRecord> {
-    let ids: Vec<u64> = writes(report)
-        .into_iter()
-        .filter_map(|w| match w {
-            Ok(router::WriteOutcome::Mined {
-                intent,
-                success: true,
-                ..
-            }) => Some(*intent),
-            _ => None,
-        })
-        .collect();
-    r.node
-        .store
-        .intents()
-        .unwrap()
-        .into_iter()
-        .filter(|rec| ids.contains(&rec.id))
-        .collect()
-}
 
 fn kinds(records: &[IntentRecord]) -> Vec<IntentKind> {
     records.iter().map(|r| r.intent.kind.clone()).collect()
@@ -66,10 +46,8 @@ fn write_policy(dir: &std::path::Path, text: &str) -> String {
 #[tokio::test]
 async fn a_removed_operator_moves_the_validator_after_the_wait_once_across_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 32).await;
+    let (stack, mut r) = registered(dir.path(), 1).await;
     let owner = stack.devnet.accounts.ssv_owner;
-    let mut r = router(&stack, &[]).await;
-    until_registered(&stack, &mut r, 1).await;
     let from = committee(&stack, &r, 0);
     let gone = from[0];
     let op_owner = stack.devnet.operator(gone).unwrap().owner;
@@ -97,7 +75,7 @@ async fn a_removed_operator_moves_the_validator_after_the_wait_once_across_a_res
         "{removal:?}"
     );
     let moved = r.pass().await.unwrap();
-    let records = mined(&r, &moved);
+    let records = mined_records(&r, &moved);
     assert_eq!(kinds(&records), vec![IntentKind::Remove], "{moved:?}");
     r.node.sync(|_| {}).await.unwrap();
     let removed_at = r
@@ -115,7 +93,7 @@ async fn a_removed_operator_moves_the_validator_after_the_wait_once_across_a_res
     let early = r.pass().await.unwrap();
     // The emptied cluster's balance comes back while the validator waits.
     assert_eq!(
-        kinds(&mined(&r, &early)),
+        kinds(&mined_records(&r, &early)),
         vec![IntentKind::Withdraw],
         "{early:?}"
     );
@@ -131,7 +109,7 @@ async fn a_removed_operator_moves_the_validator_after_the_wait_once_across_a_res
         .await
         .unwrap();
     let back = r.pass().await.unwrap();
-    let records = mined(&r, &back);
+    let records = mined_records(&r, &back);
     assert_eq!(kinds(&records), vec![IntentKind::Register], "{back:?}");
     r.node.sync(|_| {}).await.unwrap();
     let to = committee(&stack, &r, 0);
@@ -147,9 +125,7 @@ async fn a_removed_operator_moves_the_validator_after_the_wait_once_across_a_res
 #[tokio::test]
 async fn a_fee_above_the_cap_moves_one_validator_per_pass() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = stack(dir.path(), 64).await;
-    let mut r = router(&stack, &[]).await;
-    until_registered(&stack, &mut r, 2).await;
+    let (stack, r) = registered(dir.path(), 2).await;
     let from = committee(&stack, &r, 0);
     assert_eq!(committee(&stack, &r, 1), from);
     drop(r);
@@ -178,7 +154,7 @@ async fn a_fee_above_the_cap_moves_one_validator_per_pass() {
         stack.devnet.set_operator_fee(dearest, fee).await.unwrap();
     }
     let first = r.pass().await.unwrap();
-    let records = mined(&r, &first);
+    let records = mined_records(&r, &first);
     assert_eq!(kinds(&records), vec![IntentKind::Remove], "{first:?}");
     assert_eq!(records[0].intent.key_indices.len(), 1, "one move per pass");
     assert!(records[0].intent.reason.contains("fee"), "{records:?}");
@@ -209,7 +185,7 @@ async fn an_inactive_operator_moves_only_after_the_grace_period() {
     assert!(writes(&first).is_empty(), "{first:?}");
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
     let later = r.pass().await.unwrap();
-    let records = mined(&r, &later);
+    let records = mined_records(&r, &later);
     assert_eq!(kinds(&records), vec![IntentKind::Remove], "{later:?}");
     assert!(
         records[0].intent.reason.contains("not active"),
@@ -308,14 +284,14 @@ async fn a_legacy_cluster_is_reported_and_migrated_only_when_enabled() {
         "{why}"
     );
     assert!(
-        !kinds(&mined(&r, &report)).contains(&IntentKind::Migrate),
+        !kinds(&mined_records(&r, &report)).contains(&IntentKind::Migrate),
         "{report:?}"
     );
     drop(r);
 
     let (mut r, _) = open(&stack, &[("runway.migrate_legacy", "true")]).await;
     let report = r.pass().await.unwrap();
-    let records = mined(&r, &report);
+    let records = mined_records(&r, &report);
     let migration = records
         .iter()
         .find(|rec| rec.intent.kind == IntentKind::Migrate)

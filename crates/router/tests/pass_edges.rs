@@ -10,7 +10,7 @@ use alloy::providers::ext::AnvilApi;
 use alloy::sol_types::SolCall;
 use common::{
     ETH, GWEI, all_idle, mined, nonce, pool, pubkey, router, seed, stack, stafi_status, step,
-    writes,
+    tx_fee, writes,
 };
 use devnet::send;
 use router::operators::Exclusion;
@@ -528,14 +528,7 @@ async fn an_emptied_cluster_is_withdrawn_to_the_owner() {
     assert_eq!(withdrawals.len(), 1);
     let call = SSVNetwork::withdrawCall::abi_decode(&withdrawals[0].intent.data).unwrap();
     assert_eq!(call.amount, held);
-    let receipt = stack
-        .devnet
-        .provider()
-        .get_transaction_receipt(tx)
-        .await
-        .unwrap()
-        .unwrap();
-    let fee = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    let fee = tx_fee(&stack, tx).await;
     let owner_after = stack.devnet.provider().get_balance(owner).await.unwrap();
     assert_eq!(owner_after, owner_before + held - fee);
     assert_eq!(

@@ -227,3 +227,45 @@ pub async fn until_registered(stack: &Stack, r: &mut Router, n: usize) {
     }
     panic!("{n} validator(s) not registered after 12 passes");
 }
+
+/// The stack with `32 · n` ETH in the pool and a router that has registered `n` validators.
+pub async fn registered(dir: &std::path::Path, n: usize) -> (Stack, Router) {
+    let stack = stack(dir, 32 * n as u128).await;
+    let mut r = router(&stack, &[]).await;
+    until_registered(&stack, &mut r, n).await;
+    (stack, r)
+}
+
+/// The intents a pass mined successfully, as the store recorded them.
+pub fn mined_records(r: &Router, report: &PassReport) -> Vec<router::IntentRecord> {
+    let ids: Vec<u64> = writes(report)
+        .into_iter()
+        .filter_map(|w| match w {
+            Ok(WriteOutcome::Mined {
+                intent,
+                success: true,
+                ..
+            }) => Some(*intent),
+            _ => None,
+        })
+        .collect();
+    r.node
+        .store
+        .intents()
+        .unwrap()
+        .into_iter()
+        .filter(|rec| ids.contains(&rec.id))
+        .collect()
+}
+
+/// What transaction `tx` paid for gas, in wei.
+pub async fn tx_fee(stack: &Stack, tx: alloy::primitives::B256) -> U256 {
+    let receipt = stack
+        .devnet
+        .provider()
+        .get_transaction_receipt(tx)
+        .await
+        .unwrap()
+        .unwrap();
+    U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price)
+}
