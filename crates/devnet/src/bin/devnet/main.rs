@@ -3,7 +3,9 @@
 //! - `devnet up [--dir DIR] [--pool-eth N]`: starts anvil with the StaFi and SSV doubles, a fake
 //!   beacon node and a fake SSV API on 127.0.0.1, writes a `stafi-router.toml` (with keystores, a
 //!   mnemonic store and password files) into DIR (default `devnet-out`), prints where everything
-//!   is and runs until interrupted.
+//!   is and runs until interrupted. Lines on stdin act as StaFi's oracles and the chain would:
+//!   `vote` (MATCH for every deposited key), `eject I…` (`Withdraw.notifyValidatorExit` of beacon
+//!   indices), `mine N`, `help`.
 //! - `devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S]`: the router
 //!   daemon end to end on a fresh devnet (see `demo.rs`).
 
@@ -134,7 +136,99 @@ async fn up(dir: PathBuf, pool_eth: u64) -> ExitCode {
     println!("  StafiStorage    {}", stack.devnet.addresses.stafi_storage);
     println!("  SSVNetwork      {}", stack.devnet.addresses.ssv_network);
     println!("  config          {}", stack.files.config.display());
-    println!("press Ctrl-C to stop");
-    let _ = tokio::signal::ctrl_c().await;
-    ExitCode::SUCCESS
+    println!("commands on stdin: vote | eject INDEX… | mine N | help; Ctrl-C stops");
+    let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return ExitCode::SUCCESS,
+            line = lines.recv() => {
+                let Some(line) = line else {
+                    // stdin closed: keep running until interrupted.
+                    let _ = tokio::signal::ctrl_c().await;
+                    return ExitCode::SUCCESS;
+                };
+                match command(&stack, &line).await {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
+        }
+    }
+}
+
+/// One stdin command of `devnet up`.
+async fn command(stack: &Stack, line: &str) -> Result<String, String> {
+    let mut words = line.split_whitespace();
+    let d = &stack.devnet;
+    match words.next() {
+        None => Ok(String::new()),
+        Some("vote") => {
+            let sn = d.super_node();
+            let node = d.accounts.super_node;
+            let count = sn
+                .getSuperNodePubkeyCount(node)
+                .call()
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut fresh = Vec::new();
+            for i in 0..count.to::<u64>() {
+                let pk = sn
+                    .getSuperNodePubkeyAt(node, U256::from(i))
+                    .call()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = sn
+                    .getSuperNodePubkeyStatus(pk.clone())
+                    .call()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if status == U256::from(1) {
+                    fresh.push(pk);
+                }
+            }
+            if fresh.is_empty() {
+                return Ok("no deposited key waits for a vote".into());
+            }
+            let block = d
+                .vote_withdraw_credentials(&fresh, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "voted MATCH for {} key(s) (block {block})",
+                fresh.len()
+            ))
+        }
+        Some("eject") => {
+            let indices = words
+                .map(|w| number::<u64>("eject", w))
+                .collect::<Result<Vec<_>, _>>()?;
+            if indices.is_empty() {
+                return Err("eject needs beacon validator indices".into());
+            }
+            let cycle = d
+                .eject_validators(&indices)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("ejected {indices:?} for withdraw cycle {cycle}"))
+        }
+        Some("mine") => {
+            let n = words.next().map_or(Ok(1), |w| number::<u64>("mine", w))?;
+            d.mine(n).await.map_err(|e| e.to_string())?;
+            Ok(format!(
+                "mined {n} block(s); head {}",
+                d.block_number().await.map_err(|e| e.to_string())?
+            ))
+        }
+        Some("help") => Ok("vote | eject INDEX… | mine N".into()),
+        Some(other) => Err(format!(
+            "unknown command {other:?} (vote | eject INDEX… | mine N)"
+        )),
+    }
 }
