@@ -20,7 +20,6 @@ use crate::store::ValidatorRecord;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ejections {
     pub current_cycle: u64,
-    pub ejected_start_cycle: u64,
     /// The first cycle read.
     pub read_from: u64,
     /// Non-empty lists: (cycle, validator indices).
@@ -99,15 +98,18 @@ impl Stafi {
     }
 
     /// StaFi's ejections at block `at`: the current withdraw cycle and the lists of every cycle
-    /// from `from` to it (an empty list where none was written).
+    /// from `from(current)` to the one before the current (an empty list where none was
+    /// written).
     ///
     /// `StafiWithdraw` (stafiprotocol/eth2-staking `contracts/withdraw/StafiWithdraw.sol`): a
     /// cycle is `(block.timestamp − 28800) / 86400`; the list of cycle C−1 is written once,
-    /// during cycle C; the indices are not checked by the contract.
+    /// during cycle C, so the current cycle's list is always empty; the indices are not checked
+    /// by the contract. `ejectedStartCycle` is not needed: every list since the last final one
+    /// is read.
     pub async fn ejections(
         &self,
         at: alloy::eips::BlockId,
-        from: impl FnOnce(u64, u64) -> u64,
+        from: impl FnOnce(u64) -> u64,
     ) -> Result<Ejections, RouterError> {
         let withdraw = StafiWithdraw::new(self.addresses.withdraw, self.provider.clone());
         let current = withdraw
@@ -116,17 +118,10 @@ impl Stafi {
             .call()
             .await
             .map_err(call_err("StafiWithdraw.currentWithdrawCycle"))?;
-        let start = withdraw
-            .ejectedStartCycle()
-            .block(at)
-            .call()
-            .await
-            .map_err(call_err("StafiWithdraw.ejectedStartCycle"))?;
         let current = u64::try_from(current).unwrap_or(u64::MAX);
-        let start = u64::try_from(start).unwrap_or(u64::MAX);
-        let first = from(current, start).min(current);
+        let first = from(current);
         let mut lists = Vec::new();
-        for cycle in first..=current {
+        for cycle in first..current {
             let list = withdraw
                 .getEjectedValidatorsAtCycle(U256::from(cycle))
                 .block(at)
@@ -143,7 +138,6 @@ impl Stafi {
         }
         Ok(Ejections {
             current_cycle: current,
-            ejected_start_cycle: start,
             read_from: first,
             lists,
         })

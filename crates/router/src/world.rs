@@ -314,7 +314,7 @@ impl Node {
         let handled = state.handled_through;
         let ejections = self
             .stafi
-            .ejections(at, |current, _start| match handled {
+            .ejections(at, |current| match handled {
                 Some(h) => h + 1,
                 None => current.saturating_sub(lookback),
             })

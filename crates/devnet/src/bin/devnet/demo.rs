@@ -382,7 +382,7 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
         worst(&latency.register)
     );
     println!(
-        "  ejection of validator #0 (beacon index {}): ejected in block {}, exit possible from block {}, exit accepted in block {} ({} block(s)), exited in block {}, removed from SSV in block {} ({} block(s))",
+        "  ejection of validator #0 (beacon index {}): ejected in block {} (exit possible from block {}), exit accepted in block {} ({} block(s) after the ejection), exited in block {}, removed from SSV in block {} ({} block(s) after the exit)",
         exit.index,
         exit.ejected,
         exit.eligible,
@@ -420,12 +420,31 @@ async fn eject_and_follow(
 ) -> Result<ExitTimeline, DemoError> {
     let d = &stack.devnet;
     let beacon = &stack.beacon;
-    let v = beacon.validator(&key.pubkey).await?.ok_or_else(|| {
+    // StaFi ejects validators that have run for a while: wait until this one may exit
+    // (activation + SHARD_COMMITTEE_PERIOD), so the blocks from ejection to exit are the router's.
+    let mut v = beacon.validator(&key.pubkey).await?.ok_or_else(|| {
         DemoError::Read(format!(
             "validator #{} is not on the beacon chain",
             key.index
         ))
     })?;
+    while v.activation_epoch == devnet::FAR_FUTURE_EPOCH
+        || d.block_number().await?
+            < (v.activation_epoch + beacon.shard_committee_period()) * beacon.slots_per_epoch()
+    {
+        if started.elapsed() > timeout {
+            return Err(DemoError::Stuck {
+                secs: timeout.as_secs(),
+                stuck: format!("#{} (never old enough to exit: {})", key.index, v.status),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        v = beacon.validator(&key.pubkey).await?.unwrap_or(v);
+    }
+    println!(
+        "  validator #{} (beacon index {}) active since epoch {}: it may exit now",
+        key.index, v.index, v.activation_epoch
+    );
     let cycle = d.eject_validators(&[v.index]).await?;
     let ejected = d.block_number().await?;
     println!(
