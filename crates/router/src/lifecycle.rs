@@ -253,29 +253,40 @@ fn removals(
 pub(crate) fn plan_offboard(world: &World<'_>) -> Planned {
     let owner = world.identity.ssv_owner;
     let in_flight: std::collections::BTreeSet<u64> = world.in_flight_keys().into_iter().collect();
+    // From the few that qualify, not from every key: exited ones (the beacon statuses), and the
+    // registrations the API marks invalid.
+    let exited = world.beacon.iter().filter_map(|(hex, v)| {
+        let exited = v.status.starts_with("exited") || v.status.starts_with("withdrawal");
+        let pubkey: Bytes = hex.parse().ok().filter(|_| exited)?;
+        Some((pubkey, Leaving::Exited(v.status.clone())))
+    });
+    let invalid = world
+        .ssv_invalid
+        .1
+        .iter()
+        .map(|pubkey| (pubkey.clone(), Leaving::Invalid));
     let mut leaving: BTreeMap<Vec<u64>, Vec<(u64, Bytes, Leaving)>> = BTreeMap::new();
-    for k in &world.keys {
-        if in_flight.contains(&k.index) {
-            continue;
-        }
-        let Some(v) = world.index.validator(owner, &k.pubkey) else {
+    let mut seen = std::collections::BTreeSet::new();
+    for (pubkey, why) in exited.chain(invalid) {
+        let Some(v) = world.index.validator(owner, &pubkey) else {
             continue;
         };
-        if v.removed.is_some() {
+        if v.removed.is_some()
+            || (why == Leaving::Invalid && v.added.block > world.ssv_invalid.0)
+            || !seen.insert(pubkey.clone())
+        {
             continue;
         }
-        let status = world.beacon_status(&k.pubkey).unwrap_or_default();
-        let why = if status.starts_with("exited") || status.starts_with("withdrawal") {
-            Leaving::Exited(status.to_owned())
-        } else if world.ssv_invalid.1.contains(&k.pubkey) && v.added.block <= world.ssv_invalid.0 {
-            Leaving::Invalid
-        } else {
+        let Some(key) = world.keys.iter().find(|k| k.pubkey == pubkey) else {
             continue;
         };
+        if in_flight.contains(&key.index) {
+            continue;
+        }
         leaving
             .entry(v.operator_ids.clone())
             .or_default()
-            .push((k.index, k.pubkey.clone(), why));
+            .push((key.index, pubkey, why));
     }
     Planned::from(removals(world, leaving))
 }

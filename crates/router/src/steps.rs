@@ -341,20 +341,28 @@ fn plan_onboard(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> 
         .iter()
         .filter(|k| k.stafi_status == status::STAKING && !in_flight.contains(&k.index))
         .filter(|k| {
-            !world
+            // Registered validators (most keys) are decided by the index alone; the beacon
+            // status is read only for the others: an exited key is never registered again.
+            let removed = match index.validator(owner, &k.pubkey) {
+                Some(v) => match v.removed {
+                    None => return false,
+                    removed => removed,
+                },
+                None => None,
+            };
+            if world
                 .beacon_status(&k.pubkey)
                 .is_some_and(|s| s.starts_with("exited") || s.starts_with("withdrawal"))
-        })
-        .filter(|k| match index.validator(owner, &k.pubkey) {
-            None => true,
-            Some(v) => match v.removed {
-                None => false,
-                Some(r) if r.block + MOVE_WAIT_BLOCKS <= world.block => true,
-                Some(r) => {
+            {
+                return false;
+            }
+            match removed {
+                Some(r) if r.block + MOVE_WAIT_BLOCKS > world.block => {
                     settling.push((k.index, r.block + MOVE_WAIT_BLOCKS));
                     false
                 }
-            },
+                _ => true,
+            }
         })
         .collect();
     if waiting.is_empty() {
