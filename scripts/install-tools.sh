@@ -3,7 +3,7 @@
 # Idempotent: a tool whose pinned inputs have not changed is not installed again.
 #
 #   scripts/install-tools.sh            # all tools
-#   scripts/install-tools.sh anvil      # only some: anvil solc ssv-keys ethstaker cargo-deny
+#   scripts/install-tools.sh anvil      # only some: anvil solc ssv-keys ethstaker cargo-deny promtool
 #
 # Afterwards `source <(scripts/tool-env.sh)` exports the paths tests read (ANVIL_BIN, ...).
 set -euo pipefail
@@ -54,8 +54,28 @@ install_cargo_deny() {
   cargo install --quiet --locked --root "$dst" cargo-deny --version "$CARGO_DENY_VERSION" >&2
 }
 
+# promtool (alert rules) from Debian's `prometheus` package, unpacked into .tools/ (nothing is
+# installed system-wide and no Prometheus service is started).
+PROMETHEUS_DEB=prometheus
+install_promtool() {
+  local dst="$tools/prometheus"
+  if [[ -x "$dst/usr/bin/promtool" ]]; then
+    log "promtool: up to date ($("$dst/usr/bin/promtool" --version 2>&1 | head -1))"; return
+  fi
+  log "promtool: Debian's $PROMETHEUS_DEB package, unpacked into .tools/prometheus"
+  local tmp; tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1); then
+    log "promtool: refreshing the package lists (apt-get update)"
+    apt-get update -qq >&2
+    (cd "$tmp" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1)
+  fi
+  rm -rf "$dst"; mkdir -p "$dst"
+  dpkg-deb -x "$tmp"/"$PROMETHEUS_DEB"_*.deb "$dst"
+  rm -rf "$tmp" "$dst/usr/bin/prometheus"
+}
+
 want=("$@")
-[[ ${#want[@]} -eq 0 ]] && want=(anvil solc ssv-keys ethstaker cargo-deny)
+[[ ${#want[@]} -eq 0 ]] && want=(anvil solc ssv-keys ethstaker cargo-deny promtool)
 done_npm=0
 for t in "${want[@]}"; do
   case "$t" in
@@ -63,7 +83,8 @@ for t in "${want[@]}"; do
     ssv-keys) npm_pkg ssv-keys ;;
     ethstaker) install_ethstaker ;;
     cargo-deny) install_cargo_deny ;;
-    *) echo "unknown tool: $t (known: anvil solc ssv-keys ethstaker cargo-deny)" >&2; exit 2 ;;
+    promtool) install_promtool ;;
+    *) echo "unknown tool: $t (known: anvil solc ssv-keys ethstaker cargo-deny promtool)" >&2; exit 2 ;;
   esac
 done
 log "done"

@@ -14,6 +14,10 @@ scripts/install-tools.sh
 # shellcheck disable=SC1090
 source <(scripts/tool-env.sh)
 
+step "alert rules (promtool check rules, promtool test rules)"
+"$PROMTOOL_BIN" check rules deploy/prometheus/alerts.yml
+(cd deploy/prometheus && "$PROMTOOL_BIN" test rules alerts.test.yml)
+
 step "cargo fmt --check"
 cargo fmt --all --check
 

@@ -11,5 +11,6 @@ export SOLCJS_BIN="$t/npm/node_modules/solc/solc.js"
 export ETHSTAKER_PYTHON="$t/python/bin/python"
 export SSV_KEYS_NODE_PATH="$t/ssv-keys/node_modules"
 export CARGO_DENY_BIN="$t/cargo/bin/cargo-deny"
+export PROMTOOL_BIN="$t/prometheus/usr/bin/promtool"
 export STAFI_ROUTER_ROOT="$root"
 VARS

@@ -22,8 +22,18 @@ struct Cli {
     #[arg(long, global = true, env = "STAFI_ROUTER_LOG", default_value = "info")]
     log: String,
 
+    /// Log lines as human text (colours only on a terminal) or as JSON objects, one per line.
+    #[arg(long, global = true, env = "STAFI_ROUTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,10 +60,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log))
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(&cli.log, cli.log_format);
 
     let result = match cli.command {
         Command::Networks(args) => cmd::networks::run(&args),
@@ -71,6 +78,25 @@ fn main() -> ExitCode {
             eprint!("{}", report(&err));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs to stderr: human lines (ANSI colours only when stderr is a terminal) or JSON lines, with
+/// the pass and write spans (block, step, call, tx hash) on every event inside them.
+fn init_logs(filter: &str, format: LogFormat) {
+    use std::io::IsTerminal as _;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_span_events(FmtSpan::NONE)
+            .init(),
     }
 }
 

@@ -106,10 +106,14 @@ impl Chain {
         let mut last = String::new();
         for e in &self.endpoints {
             match f(e.source.provider().clone()).await {
-                Ok(v) => return Ok(v),
+                Ok(v) => {
+                    crate::metrics::record_rpc(method, None);
+                    return Ok(v);
+                }
                 Err(err) => {
                     tracing::warn!(endpoint = %e.url, method, error = %err, "execution endpoint failed; trying the next");
                     last = err.to_string();
+                    crate::metrics::record_rpc(method, Some(&last));
                 }
             }
         }
@@ -123,15 +127,22 @@ impl Chain {
 /// Tries `$call` on each endpoint's source in order; a refused range is the node's policy, not an
 /// outage, so it is returned at once (the indexer shrinks its window) instead of failing over.
 macro_rules! failover {
-    ($self:ident, |$s:ident| $call:expr) => {{
+    ($self:ident, $method:literal, |$s:ident| $call:expr) => {{
         let mut last = SourceError::Other("no execution endpoint".into());
         for e in &$self.endpoints {
             let $s = &e.source;
             match $call.await {
-                Ok(v) => return Ok(v),
-                Err(SourceError::RangeTooLarge(m)) => return Err(SourceError::RangeTooLarge(m)),
+                Ok(v) => {
+                    crate::metrics::record_rpc($method, None);
+                    return Ok(v);
+                }
+                Err(SourceError::RangeTooLarge(m)) => {
+                    crate::metrics::record_rpc($method, Some("range too large"));
+                    return Err(SourceError::RangeTooLarge(m));
+                }
                 Err(other) => {
                     tracing::warn!(endpoint = %e.url, error = %other, "execution endpoint failed; trying the next");
+                    crate::metrics::record_rpc($method, Some(&other.to_string()));
                     last = other;
                 }
             }
@@ -142,14 +153,14 @@ macro_rules! failover {
 
 impl ChainSource for Chain {
     async fn head(&self) -> Result<u64, SourceError> {
-        failover!(self, |s| s.head())
+        failover!(self, "eth_blockNumber", |s| s.head())
     }
 
     async fn block_hash(&self, number: u64) -> Result<Option<B256>, SourceError> {
-        failover!(self, |s| s.block_hash(number))
+        failover!(self, "eth_getBlockByNumber", |s| s.block_hash(number))
     }
 
     async fn logs(&self, filter: &Filter) -> Result<Vec<Log>, SourceError> {
-        failover!(self, |s| s.logs(filter))
+        failover!(self, "eth_getLogs", |s| s.logs(filter))
     }
 }

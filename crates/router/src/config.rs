@@ -455,17 +455,34 @@ impl Default for UptimeSection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsSection {
+    /// Address of the HTTP endpoints (port 0 picks a free one, printed at start).
     #[serde(default = "d_listen")]
     pub listen: String,
+    /// `/readyz` fails when the SSV index is more than this many blocks behind the head.
+    #[serde(default = "d_ready_lag")]
+    pub ready_max_lag_blocks: u64,
+    /// `/readyz` fails after this many passes in a row failed.
+    #[serde(default = "d_ready_failed")]
+    pub ready_max_failed_passes: u32,
 }
 
 fn d_listen() -> String {
     "127.0.0.1:9100".to_owned()
 }
+const fn d_ready_lag() -> u64 {
+    10
+}
+const fn d_ready_failed() -> u32 {
+    3
+}
 
 impl Default for MetricsSection {
     fn default() -> Self {
-        Self { listen: d_listen() }
+        Self {
+            listen: d_listen(),
+            ready_max_lag_blocks: d_ready_lag(),
+            ready_max_failed_passes: d_ready_failed(),
+        }
     }
 }
 

@@ -147,6 +147,9 @@ pub enum RouterError {
     #[error("beacon API {url} answered something unexpected: {message}")]
     BeaconDecode { url: String, message: String },
 
+    #[error("metrics endpoint {listen}: {message}")]
+    Metrics { listen: String, message: String },
+
     #[error("uptime report to {url}: {message}")]
     Uptime { url: String, message: String },
 

@@ -71,6 +71,7 @@ mod config;
 mod error;
 mod intent;
 mod lifecycle;
+pub mod metrics;
 mod node;
 pub mod operators;
 mod pass;

@@ -148,6 +148,10 @@ pub struct Router {
     active_indices: Vec<u64>,
     /// When the next uptime report is due.
     next_uptime: Option<std::time::Instant>,
+    /// What `/readyz` answers from.
+    pub health: crate::metrics::Health,
+    /// Record the snapshot's gauges (cluster balances and runways) after each pass.
+    export: bool,
 }
 
 impl Router {
@@ -196,6 +200,10 @@ impl Router {
             ssv_owner: accounts.ssv_owner_address(),
         };
         let chain_id = settings.profile.chain_id();
+        let health = crate::metrics::Health::new(crate::metrics::ReadyPolicy {
+            max_lag_blocks: settings.config.metrics.ready_max_lag_blocks,
+            max_failed_passes: settings.config.metrics.ready_max_failed_passes,
+        });
         let node = Node::open(settings, identity).await?;
         let writer = Writer::new(node.chain.provider(), &accounts, chain_id, cfg);
         Ok(Self {
@@ -207,6 +215,8 @@ impl Router {
             failures: BTreeMap::new(),
             active_indices: Vec::new(),
             next_uptime: None,
+            health,
+            export: false,
         })
     }
 
@@ -217,20 +227,44 @@ impl Router {
         Ok(outcomes)
     }
 
+    /// Records every gauge of the snapshot after each pass (cluster balances, runways, …), for
+    /// `/metrics`; counters are recorded either way.
+    pub fn export_metrics(&mut self, on: bool) {
+        self.export = on;
+    }
+
     /// One pass: await the writes earlier passes left pending, sync, snapshot, plan and send
     /// step by step.
     pub async fn pass(&mut self) -> Result<PassReport, RouterError> {
+        use tracing::Instrument as _;
+        let span = tracing::info_span!("pass", block = tracing::field::Empty);
+        let started = std::time::Instant::now();
+        let report = self.pass_inner().instrument(span).await;
+        if report.is_err() {
+            crate::metrics::record_failed_pass();
+        }
+        let (report, planned) = report?;
+        crate::metrics::record_pass(&report, &planned, started.elapsed());
+        Ok(report)
+    }
+
+    async fn pass_inner(
+        &mut self,
+    ) -> Result<(PassReport, Vec<(&'static str, usize)>), RouterError> {
+        use tracing::Instrument as _;
         // A write left pending is still open: wait for it again (it closes once mined), so its
         // keys and cluster are planned again from the chain rather than held in flight forever.
         for outcome in self.writer.reconcile(&self.node.store).await? {
             tracing::info!(%outcome, "write left open by an earlier pass");
         }
-        self.node.sync(|_| {}).await?;
+        let head = self.node.sync(|_| {}).await?.head;
         let world = self
             .node
             .world(&self.seed, &self.policy, &mut self.metadata)
             .await?;
         let block = world.block;
+        tracing::Span::current().record("block", block);
+        let mut planned_counts: Vec<(&'static str, usize)> = Vec::new();
         let mut steps = Vec::new();
         let mut touched: Vec<Vec<u64>> = Vec::new();
         let mut results: Vec<(&'static str, bool)> = Vec::new();
@@ -266,6 +300,7 @@ impl Router {
             if let Some(reason) = &planned.waiting {
                 tracing::info!(step = step.name(), %reason, "waiting");
             }
+            planned_counts.push((step.name(), planned.intents.len() + planned.posts.len()));
             if planned.is_empty() {
                 steps.push((
                     step,
@@ -288,7 +323,18 @@ impl Router {
                 }
                 tracing::info!(step = step.name(), call = intent.kind.function(), reason = %intent.reason, "write");
                 let cluster = intent.cluster.clone();
-                match self.writer.execute(&self.node.store, intent, block).await {
+                let write = tracing::info_span!(
+                    "write",
+                    step = step.name(),
+                    call = intent.kind.function(),
+                    tx = tracing::field::Empty
+                );
+                match self
+                    .writer
+                    .execute(&self.node.store, intent, block)
+                    .instrument(write)
+                    .await
+                {
                     Ok(outcome) => {
                         if let (Some(c), WriteOutcome::Mined { success: true, .. }) =
                             (&cluster, &outcome)
@@ -324,6 +370,17 @@ impl Router {
                 },
             ));
         }
+        if self.export {
+            let rows = crate::status::cluster_rows(
+                &self.node.index,
+                world.identity.ssv_owner,
+                world.block,
+                &world.eth_params,
+                world.ssv_params.as_ref(),
+            )?;
+            crate::metrics::record_world(&world, &rows, head);
+        }
+        crate::metrics::record_metadata_age(self.metadata.as_ref().map(|m| m.fetched.elapsed()));
         drop(world);
         for (name, ok) in results {
             if ok {
@@ -334,11 +391,14 @@ impl Router {
                     .insert(name, (fails, (1u32 << fails.min(5)) - 1));
             }
         }
-        Ok(PassReport {
-            block,
-            steps,
-            exits,
-        })
+        Ok((
+            PassReport {
+                block,
+                steps,
+                exits,
+            },
+            planned_counts,
+        ))
     }
 
     /// The writes a pass would send now, with gas estimates, without sending anything or marking
@@ -558,6 +618,8 @@ impl Router {
                     alloy::providers::Provider::get_block_number(&p).await
                 })
                 .await;
+            self.health
+                .head(head.as_ref().map(|h| *h).map_err(ToString::to_string));
             match head {
                 Ok(h)
                     if Some(h) != last_block
@@ -567,6 +629,12 @@ impl Router {
                     last_pass = Some(std::time::Instant::now());
                     let passed = self.pass().await;
                     self.uptime_if_due().await;
+                    match &passed {
+                        Ok(_) => self
+                            .health
+                            .pass_ok(self.node.syncer.state().cursor.unwrap_or(0)),
+                        Err(e) => self.health.pass_failed(e.to_string()),
+                    }
                     match passed {
                         Ok(report) => {
                             if after_pass(&report) {

@@ -54,6 +54,59 @@ pub struct Status {
     pub clusters: Vec<ClusterRow>,
 }
 
+/// A validator's SSV status as `status` shows it: `registered`, `removed`, `exit requested`, `-`.
+pub(crate) fn ssv_label(v: Option<&ssv_sync::ValidatorInfo>) -> &'static str {
+    match v {
+        None => "-",
+        Some(v) if v.removed.is_some() => "removed",
+        Some(v) if v.exit_requested.is_some() => "exit requested",
+        Some(_) => "registered",
+    }
+}
+
+/// Every SSV cluster of `owner` at `block`: balance, runway and liquidation block. Legacy SSV
+/// clusters are left out without `ssv` parameters.
+pub(crate) fn cluster_rows(
+    index: &ssv_sync::Index,
+    owner: alloy::primitives::Address,
+    block: u64,
+    eth: &cluster_accounting::LiquidationParams,
+    ssv: Option<&cluster_accounting::LiquidationParams>,
+) -> Result<Vec<ClusterRow>, RouterError> {
+    let mut clusters = Vec::new();
+    for c in index.clusters_of(owner) {
+        let (state, at) = index.ledger().view(owner, &c.operator_ids, block)?;
+        let params = if state.version == ClusterVersion::Eth {
+            eth
+        } else if let Some(ssv) = ssv {
+            ssv
+        } else {
+            continue;
+        };
+        let balance = if c.tuple.active {
+            state.balance(&at)?
+        } else {
+            U256::ZERO
+        };
+        let runway = runway(&state, &at, params)?;
+        clusters.push(ClusterRow {
+            operators: c.operator_ids.clone(),
+            version: if state.version == ClusterVersion::Eth {
+                "eth"
+            } else {
+                "ssv"
+            }
+            .to_owned(),
+            validators: c.tuple.validator_count,
+            active: c.tuple.active,
+            balance,
+            runway_days: runway.days().map(|d| d.to_string()),
+            liquidation_block: runway.liquidation_block,
+        });
+    }
+    Ok(clusters)
+}
+
 impl Node {
     /// Recovers the keys in use (chain first, the store's records too), stores them, and reports.
     pub async fn status(&mut self, seed: &Seed, head: u64) -> Result<Status, RouterError> {
@@ -88,12 +141,7 @@ impl Node {
                 index: r.index,
                 pubkey: r.pubkey.clone(),
                 stafi: stafi_status::name(r.stafi_status).to_owned(),
-                ssv: match ssv {
-                    None => "-".to_owned(),
-                    Some(v) if v.removed.is_some() => "removed".to_owned(),
-                    Some(v) if v.exit_requested.is_some() => "exit requested".to_owned(),
-                    Some(_) => "registered".to_owned(),
-                },
+                ssv: ssv_label(ssv).to_owned(),
                 beacon: beacon.map_or_else(|| "-".to_owned(), |b| b.status.clone()),
                 beacon_index: beacon.map(|b| b.index),
                 cluster: ssv
@@ -104,35 +152,7 @@ impl Node {
         let block = self.syncer.state().cursor.unwrap_or(0);
         let eth = self.eth_liquidation_params().await?;
         let ssv = self.ssv_liquidation_params().await?;
-        let mut clusters = Vec::new();
-        for c in self.index.clusters_of(owner) {
-            let (state, at) = self.index.ledger().view(owner, &c.operator_ids, block)?;
-            let params = if state.version == ClusterVersion::Eth {
-                &eth
-            } else {
-                &ssv
-            };
-            let balance = if c.tuple.active {
-                state.balance(&at)?
-            } else {
-                U256::ZERO
-            };
-            let runway = runway(&state, &at, params)?;
-            clusters.push(ClusterRow {
-                operators: c.operator_ids.clone(),
-                version: if state.version == ClusterVersion::Eth {
-                    "eth"
-                } else {
-                    "ssv"
-                }
-                .to_owned(),
-                validators: c.tuple.validator_count,
-                active: c.tuple.active,
-                balance,
-                runway_days: runway.days().map(|d| d.to_string()),
-                liquidation_block: runway.liquidation_block,
-            });
-        }
+        let clusters = cluster_rows(&self.index, owner, block, &eth, Some(&ssv))?;
         Ok(Status {
             network: self.settings.profile.name().to_owned(),
             synced_to: self.syncer.state().cursor,

@@ -238,6 +238,43 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
     }]))
 }
 
+/// What the pool owes to keys already started, and what is left for new ones.
+pub(crate) struct PoolUse {
+    /// Keys deposited but not staked.
+    pub pending: usize,
+    /// Keys in a deposit still in flight.
+    pub depositing: usize,
+    pub owed: U256,
+    /// Pool above the reserve, less what is owed.
+    pub usable: U256,
+}
+
+pub(crate) fn pool_use(world: &World<'_>) -> PoolUse {
+    // Each key deposited but not staked still needs its 31 ETH from the pool.
+    let pending = world
+        .keys
+        .iter()
+        .filter(|k| matches!(k.stafi_status, status::INITIAL | status::MATCH))
+        .count();
+    // A deposit still in flight has not taken its 1 ETH from the pool yet: its keys owe 32 ETH
+    // each (or, once mined but not yet closed, are counted twice: briefly too careful, never
+    // over-committed).
+    let depositing: usize = world
+        .in_flight
+        .iter()
+        .filter(|r| r.intent.kind == IntentKind::Deposit)
+        .map(|r| r.intent.key_indices.len())
+        .sum();
+    let owed =
+        U256::from(31 * ETH) * U256::from(pending) + U256::from(32 * ETH) * U256::from(depositing);
+    PoolUse {
+        pending,
+        depositing,
+        owed,
+        usable: above_reserve(world).saturating_sub(owed),
+    }
+}
+
 fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
     if !world.withdrawal_credentials_match {
         tracing::error!(
@@ -252,25 +289,13 @@ fn plan_deposit(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> 
             "StaFi has super-node deposits disabled".into(),
         ));
     }
-    // Each key deposited but not staked still needs its 31 ETH from the pool.
-    let pending = world
-        .keys
-        .iter()
-        .filter(|k| matches!(k.stafi_status, status::INITIAL | status::MATCH))
-        .count();
-    // A deposit still in flight has not taken its 1 ETH from the pool yet: its keys owe 32 ETH
-    // each (or, once mined but not yet closed, are counted twice: briefly too careful, never
-    // over-committed).
+    let PoolUse {
+        pending,
+        depositing,
+        owed,
+        usable,
+    } = pool_use(world);
     let in_use: std::collections::BTreeSet<u64> = world.keys.iter().map(|k| k.index).collect();
-    let depositing: usize = world
-        .in_flight
-        .iter()
-        .filter(|r| r.intent.kind == IntentKind::Deposit)
-        .map(|r| r.intent.key_indices.len())
-        .sum();
-    let owed =
-        U256::from(31 * ETH) * U256::from(pending) + U256::from(32 * ETH) * U256::from(depositing);
-    let usable = above_reserve(world).saturating_sub(owed);
     let affordable = usize::try_from(usable / U256::from(32 * ETH)).unwrap_or(usize::MAX);
     let fresh_in_flight = world
         .in_flight_keys()

@@ -288,6 +288,7 @@ impl Writer {
             planned_at,
         };
         store.put_intent(&record)?;
+        tracing::Span::current().record("tx", tracing::field::display(&signed.hash));
         tracing::info!(intent = record.id, tx = %signed.hash, call = record.intent.kind.function(), nonce, "sending");
         self.broadcast(&signed).await?;
         self.await_mined(store, record).await

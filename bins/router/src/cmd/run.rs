@@ -38,6 +38,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
     runtime.block_on(async {
         let mut router = open(&args.config).await?;
+        let listen = router.node.settings.config.metrics.listen.clone();
+        let handle = router::metrics::install()?;
+        let addr = router::metrics::serve(&listen, handle, router.health.clone()).await?;
+        router.export_metrics(true);
+        println!("metrics on http://{addr}/metrics (also /healthz, /readyz)");
         let reconciled = router.start().await?;
         for outcome in &reconciled {
             println!("reconciled a write left open: {outcome}");
