@@ -17,7 +17,12 @@
 //! of CPU (`/proc/thread-self/schedstat`, so builds running beside the bench do not inflate it).
 //! Nothing timing-related is asserted.
 //!
-//! Measured (`idle_pass`): the five steps in `PASS` order on one `World`, then each step alone.
+//! Measured (`idle_pass`): the steps in `PASS` order on one `World`, then each step alone.
+//!
+//! Measured (`metrics`): `metrics::record_snapshot` (every gauge of the world, with each
+//! cluster's balance, runway and liquidation block), rendering the Prometheus scrape (its size
+//! is printed), and a pass's planning with the gauges recorded, against `idle_pass/plan_all_steps`
+//! without them.
 //!
 //! Measured apart (`world_non_rpc`): the parts of `Node::world` that are not RPC round trips,
 //! for the same 10,000 keys:
@@ -535,6 +540,33 @@ fn idle_pass(c: &mut Criterion) {
     }
     group.finish();
     print_memory("after the idle_pass benchmarks");
+
+    // The exporter: the snapshot's gauges recorded, then a scrape of them.
+    let handle = router::metrics::install().expect("the only recorder of this process");
+    router::metrics::record_snapshot(&world, WORLD_BLOCK).expect("the gauges record");
+    let scrape = handle.render();
+    eprintln!(
+        "scrape: {} bytes, {} series ({} clusters)",
+        scrape.len(),
+        scrape.lines().filter(|l| !l.starts_with('#')).count(),
+        fixture.clusters.len()
+    );
+    let mut group = c.benchmark_group("metrics");
+    group.bench_function("record_snapshot", |b| {
+        b.iter(|| router::metrics::record_snapshot(black_box(&world), WORLD_BLOCK));
+    });
+    group.bench_function("render_scrape", |b| {
+        b.iter(|| black_box(handle.render().len()));
+    });
+    group.bench_function("plan_all_steps_and_record", |b| {
+        b.iter(|| {
+            let n = plan_pass(black_box(&world), &seed);
+            router::metrics::record_snapshot(&world, WORLD_BLOCK).expect("the gauges record");
+            black_box(n)
+        });
+    });
+    group.finish();
+    print_memory("after the metrics benchmarks");
     drop(world);
 
     world_non_rpc(c, &fixture, &seed);

@@ -295,18 +295,25 @@ pub(crate) fn plan_offboard(world: &World<'_>) -> Planned {
 /// removed at.
 pub(crate) fn moving(world: &World<'_>) -> Vec<(u64, u64)> {
     let owner = world.identity.ssv_owner;
-    world
-        .keys
-        .iter()
-        .filter(|k| k.stafi_status == crate::stafi::status::STAKING)
-        .filter(|k| {
-            !world
-                .beacon_status(&k.pubkey)
-                .is_some_and(|s| s.starts_with("exited") || s.starts_with("withdrawal"))
-        })
-        .filter_map(|k| {
-            let v = world.index.validator(owner, &k.pubkey)?;
-            v.removed.map(|r| (k.index, r.block))
+    // From the removed registrations (few), not from every key.
+    let removed: Vec<_> = world
+        .index
+        .validators_of(owner)
+        .filter_map(|v| v.removed.map(|r| (&v.public_key, r.block)))
+        .collect();
+    if removed.is_empty() {
+        return Vec::new();
+    }
+    let keys: std::collections::HashMap<&Bytes, &crate::store::ValidatorRecord> =
+        world.keys.iter().map(|k| (&k.pubkey, k)).collect();
+    removed
+        .into_iter()
+        .filter_map(|(pubkey, block)| {
+            let k = keys.get(pubkey)?;
+            let exited = world
+                .beacon_status(pubkey)
+                .is_some_and(|s| s.starts_with("exited") || s.starts_with("withdrawal"));
+            (k.stafi_status == crate::stafi::status::STAKING && !exited).then_some((k.index, block))
         })
         .collect()
 }

@@ -40,11 +40,11 @@ pub const METRICS: &[(&str, &str)] = &[
     ),
     (
         "stafi_router_cluster_runway_days",
-        "days until the cluster becomes liquidatable (absent when never)",
+        "days until the cluster becomes liquidatable (+Inf when never)",
     ),
     (
         "stafi_router_cluster_liquidation_block",
-        "the first block at which the cluster is liquidatable (absent when never)",
+        "the first block at which the cluster is liquidatable (+Inf when never)",
     ),
     (
         "stafi_router_cluster_validators",
@@ -219,14 +219,26 @@ fn num(v: u64) -> f64 {
     v as f64
 }
 
+/// Every gauge of one snapshot: its own values and each cluster's balance, runway and
+/// liquidation block at its block (`head`: the execution head it was synced against).
+pub fn record_snapshot(world: &World<'_>, head: u64) -> Result<(), RouterError> {
+    let rows = crate::status::cluster_rows(
+        world.index,
+        world.identity.ssv_owner,
+        world.block,
+        &world.eth_params,
+        world.ssv_params.as_ref(),
+    )?;
+    record_world(world, &rows, head);
+    Ok(())
+}
+
 /// Gauges from one snapshot and the clusters' rows.
-pub(crate) fn record_world(world: &World<'_>, clusters: &[ClusterRow], head: u64) {
+fn record_world(world: &World<'_>, clusters: &[ClusterRow], head: u64) {
     gauge!("stafi_router_pool_balance_wei").set(wei(world.pool_balance));
     gauge!("stafi_router_pool_usable_wei").set(wei(crate::steps::pool_use(world).usable));
     let owner = world.identity.ssv_owner;
     let mut stafi = [0u64; 5];
-    let mut ssv = [0u64; 4];
-    let mut beacon = [0u64; 10];
     for k in &world.keys {
         if let Some(n) = usize::try_from(k.stafi_status)
             .ok()
@@ -234,17 +246,26 @@ pub(crate) fn record_world(world: &World<'_>, clusters: &[ClusterRow], head: u64
         {
             *n += 1;
         }
-        let label = ssv_label(world.index.validator(owner, &k.pubkey));
+    }
+    // From the owner's validators and the beacon statuses (the owner account is the router's
+    // own), not a lookup per key: `-` is every key neither knows.
+    let mut ssv = [0u64; 4];
+    for v in world.index.validators_of(owner) {
+        let label = ssv_label(Some(v));
         if let Some(i) = SSV_STATUSES.iter().position(|s| *s == label) {
             ssv[i] += 1;
         }
-        let status = world.beacon_status(&k.pubkey).unwrap_or("-");
+    }
+    ssv[3] = num_keys(world).saturating_sub(ssv[..3].iter().sum());
+    let mut beacon = [0u64; 10];
+    for v in world.beacon.values() {
         let i = BEACON_STATUSES
             .iter()
-            .position(|s| *s == status)
+            .position(|s| *s == v.status)
             .unwrap_or(BEACON_STATUSES.len() - 1);
         beacon[i] += 1;
     }
+    beacon[9] += num_keys(world).saturating_sub(world.beacon.len() as u64);
     for (view, names, counts) in [
         ("stafi", &STAFI_STATUSES[..], &stafi[..]),
         ("ssv", &SSV_STATUSES[..], &ssv[..]),
@@ -256,31 +277,32 @@ pub(crate) fn record_world(world: &World<'_>, clusters: &[ClusterRow], head: u64
     }
     let mut soonest: Option<u64> = None;
     let mut shortest: Option<f64> = None;
+    let mut handles = CLUSTER_GAUGES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     for c in clusters {
-        let ids = c
-            .operators
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let labels = [("operators", ids), ("fee_token", c.version.clone())];
-        gauge!("stafi_router_cluster_balance_wei", &labels).set(wei(c.balance));
-        gauge!("stafi_router_cluster_validators", &labels).set(f64::from(c.validators));
-        gauge!("stafi_router_cluster_active", &labels).set(f64::from(u8::from(c.active)));
+        let g = handles
+            .entry(c.operators.clone())
+            .or_insert_with(|| ClusterGauges::new(c));
+        g.balance.set(wei(c.balance));
+        g.validators.set(f64::from(c.validators));
+        g.active.set(f64::from(u8::from(c.active)));
+        // A cluster that never becomes liquidatable: +Inf (never 0, which would read as "now").
         let days = c.runway_days.as_deref().and_then(|d| d.parse::<f64>().ok());
-        if let Some(days) = days {
-            gauge!("stafi_router_cluster_runway_days", &labels).set(days);
-            if c.validators > 0 {
+        g.runway.set(days.unwrap_or(f64::INFINITY));
+        g.liquidation
+            .set(c.liquidation_block.map_or(f64::INFINITY, num));
+        if c.validators > 0 {
+            if let Some(days) = days {
                 shortest = Some(shortest.map_or(days, |s| s.min(days)));
             }
-        }
-        if let Some(block) = c.liquidation_block {
-            gauge!("stafi_router_cluster_liquidation_block", &labels).set(num(block));
-            if c.validators > 0 {
+            if let Some(block) = c.liquidation_block {
                 soonest = Some(soonest.map_or(block, |s| s.min(block)));
             }
         }
     }
+    drop(handles);
     if let Some(block) = soonest {
         gauge!("stafi_router_soonest_liquidation_block").set(num(block));
     }
@@ -303,6 +325,39 @@ pub(crate) fn record_world(world: &World<'_>, clusters: &[ClusterRow], head: u64
     gauge!("stafi_router_exits_pending").set(num(pending as u64));
     gauge!("stafi_router_moves_in_progress").set(num(crate::lifecycle::moving(world).len() as u64));
 }
+
+/// One cluster's gauges, registered once (a lookup per gauge and pass would cost more than the
+/// pass at thousands of clusters).
+struct ClusterGauges {
+    balance: metrics::Gauge,
+    validators: metrics::Gauge,
+    active: metrics::Gauge,
+    runway: metrics::Gauge,
+    liquidation: metrics::Gauge,
+}
+
+impl ClusterGauges {
+    fn new(c: &ClusterRow) -> Self {
+        let ids = c
+            .operators
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let labels = [("operators", ids), ("fee_token", c.version.clone())];
+        Self {
+            balance: gauge!("stafi_router_cluster_balance_wei", &labels),
+            validators: gauge!("stafi_router_cluster_validators", &labels),
+            active: gauge!("stafi_router_cluster_active", &labels),
+            runway: gauge!("stafi_router_cluster_runway_days", &labels),
+            liquidation: gauge!("stafi_router_cluster_liquidation_block", &labels),
+        }
+    }
+}
+
+static CLUSTER_GAUGES: std::sync::OnceLock<
+    Mutex<std::collections::HashMap<Vec<u64>, ClusterGauges>>,
+> = std::sync::OnceLock::new();
 
 fn num_keys(world: &World<'_>) -> u64 {
     world.keys.len() as u64

@@ -222,8 +222,16 @@ impl Router {
 
     /// Reconciles the writes a previous run left open, then syncs. Run before the first pass.
     pub async fn start(&mut self) -> Result<Vec<WriteOutcome>, RouterError> {
+        self.start_with(|_| {}).await
+    }
+
+    /// [`start`](Self::start), reporting the sync's progress (a first sync reads SSV's history).
+    pub async fn start_with(
+        &mut self,
+        progress: impl FnMut(ssv_sync::Progress),
+    ) -> Result<Vec<WriteOutcome>, RouterError> {
         let outcomes = self.writer.reconcile(&self.node.store).await?;
-        self.node.sync(|_| {}).await?;
+        self.node.sync(progress).await?;
         Ok(outcomes)
     }
 
@@ -371,14 +379,7 @@ impl Router {
             ));
         }
         if self.export {
-            let rows = crate::status::cluster_rows(
-                &self.node.index,
-                world.identity.ssv_owner,
-                world.block,
-                &world.eth_params,
-                world.ssv_params.as_ref(),
-            )?;
-            crate::metrics::record_world(&world, &rows, head);
+            crate::metrics::record_snapshot(&world, head)?;
         }
         crate::metrics::record_metadata_age(self.metadata.as_ref().map(|m| m.fetched.elapsed()));
         drop(world);

@@ -169,6 +169,12 @@ impl Node {
 impl Status {
     /// The report as text tables. `floor_days`: runway below this is flagged `LOW`.
     pub fn to_table(&self, floor_days: u64) -> String {
+        self.to_table_with(floor_days, false)
+    }
+
+    /// [`to_table`](Self::to_table), with a runway below the floor in the warning colour (ANSI
+    /// yellow, red below a third of it) when `colour` is set (a terminal).
+    pub fn to_table_with(&self, floor_days: u64, colour: bool) -> String {
         use std::fmt::Write;
         let mut out = String::new();
         let _ = writeln!(
@@ -220,7 +226,7 @@ impl Status {
                 .is_some_and(|d| d < rust_decimal::Decimal::from(floor_days));
             let _ = writeln!(
                 out,
-                "{:<20}  {:<4}  {:>10}  {:<6}  {:>22}  {:>12}  {}",
+                "{:<20}  {:<4}  {:>10}  {:<6}  {:>22}  {}  {}",
                 format!("{:?}", c.operators),
                 c.version,
                 c.validators,
@@ -231,8 +237,19 @@ impl Status {
                     format!("{} SSV-wei", c.balance)
                 },
                 c.runway_days.clone().map_or_else(
-                    || "-".to_owned(),
-                    |d| if low { format!("{d} LOW") } else { d }
+                    || format!("{:>12}", "-"),
+                    |d| {
+                        let critical = d.parse::<rust_decimal::Decimal>().is_ok_and(|v| {
+                            v * rust_decimal::Decimal::from(3)
+                                < rust_decimal::Decimal::from(floor_days)
+                        });
+                        let text = format!("{:>12}", if low { format!("{d} LOW") } else { d });
+                        match (colour && low, critical) {
+                            (true, true) => format!("\x1b[31m{text}\x1b[0m"),
+                            (true, false) => format!("\x1b[33m{text}\x1b[0m"),
+                            (false, _) => text,
+                        }
+                    }
                 ),
                 c.liquidation_block
                     .map_or_else(|| "-".to_owned(), |b| b.to_string()),

@@ -69,8 +69,8 @@ pub async fn open(settings: Settings) -> Result<(Node, Accounts), CliError> {
     Ok((Node::open(settings, identity).await?, accounts))
 }
 
-/// Syncs the SSV index, with a progress bar on a terminal when there is much to do.
-pub async fn sync(node: &mut Node) -> Result<router_sync::SyncReport, CliError> {
+/// The SSV sync's progress bar: on a terminal only (hidden otherwise, so logs stay clean).
+pub fn sync_bar() -> ProgressBar {
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(0)
     } else {
@@ -80,6 +80,12 @@ pub async fn sync(node: &mut Node) -> Result<router_sync::SyncReport, CliError> 
         ProgressStyle::with_template("syncing SSV logs {bar:40} block {pos}/{len} ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar
+}
+
+/// Syncs the SSV index, with a progress bar on a terminal when there is much to do.
+pub async fn sync(node: &mut Node) -> Result<router_sync::SyncReport, CliError> {
+    let bar = sync_bar();
     let report = node
         .sync(|p| {
             bar.set_length(p.target);

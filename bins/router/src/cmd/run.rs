@@ -43,7 +43,14 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         let addr = router::metrics::serve(&listen, handle, router.health.clone()).await?;
         router.export_metrics(true);
         println!("metrics on http://{addr}/metrics (also /healthz, /readyz)");
-        let reconciled = router.start().await?;
+        let bar = node::sync_bar();
+        let reconciled = router
+            .start_with(|p| {
+                bar.set_length(p.target);
+                bar.set_position(p.at);
+            })
+            .await?;
+        bar.finish_and_clear();
         for outcome in &reconciled {
             println!("reconciled a write left open: {outcome}");
         }

@@ -34,7 +34,11 @@ pub fn run(args: &StatusArgs) -> Result<(), CliError> {
             })?;
             println!("{text}");
         } else {
-            print!("{}", status.to_table(floor));
+            use std::io::IsTerminal as _;
+            print!(
+                "{}",
+                status.to_table_with(floor, std::io::stdout().is_terminal())
+            );
         }
         Ok(())
     })
