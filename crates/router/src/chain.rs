@@ -104,16 +104,16 @@ impl Chain {
         E: std::fmt::Display,
     {
         let mut last = String::new();
-        for e in &self.endpoints {
+        for (i, e) in self.endpoints.iter().enumerate() {
             match f(e.source.provider().clone()).await {
                 Ok(v) => {
-                    crate::metrics::record_rpc(method, None);
+                    crate::metrics::record_rpc(method, i, None);
                     return Ok(v);
                 }
                 Err(err) => {
                     tracing::warn!(endpoint = %e.url, method, error = %err, "execution endpoint failed; trying the next");
                     last = err.to_string();
-                    crate::metrics::record_rpc(method, Some(&last));
+                    crate::metrics::record_rpc(method, i, Some(&last));
                 }
             }
         }
@@ -129,20 +129,20 @@ impl Chain {
 macro_rules! failover {
     ($self:ident, $method:literal, |$s:ident| $call:expr) => {{
         let mut last = SourceError::Other("no execution endpoint".into());
-        for e in &$self.endpoints {
+        for (i, e) in $self.endpoints.iter().enumerate() {
             let $s = &e.source;
             match $call.await {
                 Ok(v) => {
-                    crate::metrics::record_rpc($method, None);
+                    crate::metrics::record_rpc($method, i, None);
                     return Ok(v);
                 }
                 Err(SourceError::RangeTooLarge(m)) => {
-                    crate::metrics::record_rpc($method, Some("range too large"));
+                    crate::metrics::record_rpc($method, i, Some("range too large"));
                     return Err(SourceError::RangeTooLarge(m));
                 }
                 Err(other) => {
                     tracing::warn!(endpoint = %e.url, error = %other, "execution endpoint failed; trying the next");
-                    crate::metrics::record_rpc($method, Some(&other.to_string()));
+                    crate::metrics::record_rpc($method, i, Some(&other.to_string()));
                     last = other;
                 }
             }

@@ -197,10 +197,16 @@ pub fn install() -> Result<PrometheusHandle, RouterError> {
         }
     }
     for method in ["eth_blockNumber", "eth_getLogs"] {
-        counter!("stafi_router_rpc_requests_total", "method" => method).absolute(0);
+        counter!("stafi_router_rpc_requests_total", "method" => method, "endpoint" => "0")
+            .absolute(0);
         for kind in ["timeout", "rate_limited", "connection", "rpc"] {
-            counter!("stafi_router_rpc_errors_total", "method" => method, "kind" => kind)
-                .absolute(0);
+            counter!(
+                "stafi_router_rpc_errors_total",
+                "method" => method,
+                "endpoint" => "0",
+                "kind" => kind
+            )
+            .absolute(0);
         }
     }
     gauge!("stafi_router_ready").set(0.0);
@@ -428,9 +434,12 @@ pub(crate) fn record_failed_pass() {
     counter!("stafi_router_passes_total", "result" => "failed").increment(1);
 }
 
-/// One execution read, and whether it failed on an endpoint (and how).
-pub(crate) fn record_rpc(method: &str, error: Option<&str>) {
-    counter!("stafi_router_rpc_requests_total", "method" => method.to_owned()).increment(1);
+/// One execution read on endpoint `endpoint` (its position in `execution.rpc_urls`: URLs often
+/// carry API keys), and whether it failed (and how).
+pub(crate) fn record_rpc(method: &str, endpoint: usize, error: Option<&str>) {
+    let endpoint = endpoint.to_string();
+    counter!("stafi_router_rpc_requests_total", "method" => method.to_owned(), "endpoint" => endpoint.clone())
+        .increment(1);
     if let Some(message) = error {
         let kind = if message.contains("timed out") || message.contains("timeout") {
             "timeout"
@@ -441,8 +450,13 @@ pub(crate) fn record_rpc(method: &str, error: Option<&str>) {
         } else {
             "rpc"
         };
-        counter!("stafi_router_rpc_errors_total", "method" => method.to_owned(), "kind" => kind)
-            .increment(1);
+        counter!(
+            "stafi_router_rpc_errors_total",
+            "method" => method.to_owned(),
+            "endpoint" => endpoint,
+            "kind" => kind
+        )
+        .increment(1);
     }
 }
 

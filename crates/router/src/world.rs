@@ -85,7 +85,7 @@ pub struct World<'a> {
     pub withdrawal_credentials_match: bool,
     /// Keys in use, by index, with their StaFi status.
     pub keys: Vec<ValidatorRecord>,
-    /// The beacon chain's view of our staked keys, by pubkey (`0x…`), for the keys it knows.
+    /// The beacon chain's view of our keys, by pubkey (`0x…`), for the keys it knows.
     pub beacon: BTreeMap<String, BeaconValidator>,
     /// The beacon node's head (syncing, epoch) and timing, read when an exit is due.
     pub beacon_clock: Option<Result<BeaconClock, String>>,
@@ -184,11 +184,9 @@ impl Node {
         let withdrawal_credentials_match =
             self.stafi.withdrawal_credentials().await?.as_ref() == ours.as_bytes();
         let keys = self.recover_keys(seed).await?;
-        let ids: Vec<String> = keys
-            .iter()
-            .filter(|k| k.stafi_status == crate::stafi::status::STAKING)
-            .map(|k| format!("{:#x}", k.pubkey))
-            .collect();
+        // Every key in use: staked ones for the steps, the others for what `status` and the
+        // metrics show (a deposited key is `pending_initialized`).
+        let ids: Vec<String> = keys.iter().map(|k| format!("{:#x}", k.pubkey)).collect();
         let beacon: BTreeMap<String, BeaconValidator> = self
             .beacon
             .validators(&ids)
