@@ -164,38 +164,8 @@ async fn until(stack: &Stack, what: &str, secs: u64, mut check: impl AsyncFnMut(
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !check().await {
         assert!(Instant::now() < deadline, "{what}: not after {secs} s");
-        vote_deposited(stack).await;
+        stack.devnet.vote_deposited().await.unwrap();
         tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-async fn vote_deposited(stack: &Stack) {
-    let sn = stack.devnet.super_node();
-    let node = stack.devnet.accounts.super_node;
-    let count = sn.getSuperNodePubkeyCount(node).call().await.unwrap();
-    let mut fresh = Vec::new();
-    for i in 0..count.to::<u64>() {
-        let pk = sn
-            .getSuperNodePubkeyAt(node, U256::from(i))
-            .call()
-            .await
-            .unwrap();
-        if sn
-            .getSuperNodePubkeyStatus(pk.clone())
-            .call()
-            .await
-            .unwrap()
-            == U256::from(1)
-        {
-            fresh.push(pk);
-        }
-    }
-    if !fresh.is_empty() {
-        stack
-            .devnet
-            .vote_withdraw_credentials(&fresh, true)
-            .await
-            .unwrap();
     }
 }
 

@@ -781,6 +781,49 @@ impl Devnet {
         .map(|_| ())
     }
 
+    /// The super node's pubkeys, in deposit order, with their StaFi status (0 uninitial,
+    /// 1 deposited, 2 match, 3 staked, 4 unmatch).
+    pub async fn super_node_keys(&self) -> Result<Vec<(Bytes, u64)>, DevnetError> {
+        let sn = self.super_node();
+        let node = self.accounts.super_node;
+        let read = |call| move |e| ContractsError::from_call(call, None, e);
+        let count = sn
+            .getSuperNodePubkeyCount(node)
+            .call()
+            .await
+            .map_err(read("getSuperNodePubkeyCount"))?;
+        let mut out = Vec::new();
+        for i in 0..count.to::<u64>() {
+            let pk = sn
+                .getSuperNodePubkeyAt(node, U256::from(i))
+                .call()
+                .await
+                .map_err(read("getSuperNodePubkeyAt"))?;
+            let status = sn
+                .getSuperNodePubkeyStatus(pk.clone())
+                .call()
+                .await
+                .map_err(read("getSuperNodePubkeyStatus"))?;
+            out.push((pk, status.to::<u64>()));
+        }
+        Ok(out)
+    }
+
+    /// As StaFi's oracles: every deposited key not voted yet is voted MATCH; returns how many.
+    pub async fn vote_deposited(&self) -> Result<usize, DevnetError> {
+        let fresh: Vec<Bytes> = self
+            .super_node_keys()
+            .await?
+            .into_iter()
+            .filter(|(_, status)| *status == 1)
+            .map(|(pk, _)| pk)
+            .collect();
+        if !fresh.is_empty() {
+            self.vote_withdraw_credentials(&fresh, true).await?;
+        }
+        Ok(fresh.len())
+    }
+
     /// Every trusted oracle votes the withdrawal credentials of `pubkeys` as matching (or not);
     /// returns the block of the last vote (the one that decides).
     pub async fn vote_withdraw_credentials(

@@ -10,9 +10,7 @@ use devnet::stack::Stack;
 use devnet::{Devnet, DevnetBuilder};
 use keygen::{Kdf, Seed};
 use router::steps::Step;
-use router::{
-    Config, PassReport, Router, RouterError, Settings, StepOutcome, WriteOutcome, stafi_status,
-};
+use router::{Config, PassReport, Router, RouterError, Settings, StepOutcome, WriteOutcome};
 use ssv_sync::ClusterTuple;
 
 pub const ETH: u128 = 1_000_000_000_000_000_000;
@@ -164,42 +162,12 @@ pub async fn ledger_matches_chain(stack: &Stack, r: &Router, ids: &[u64]) -> U25
 
 /// The super node's pubkeys, in deposit order, with their StaFi status.
 pub async fn super_node_keys(stack: &Stack) -> Vec<(Bytes, u64)> {
-    let sn = stack.devnet.super_node();
-    let owner = stack.devnet.accounts.super_node;
-    let count = sn.getSuperNodePubkeyCount(owner).call().await.unwrap();
-    let mut out = Vec::new();
-    for i in 0..count.to::<u64>() {
-        let pk = sn
-            .getSuperNodePubkeyAt(owner, U256::from(i))
-            .call()
-            .await
-            .unwrap();
-        let status = sn
-            .getSuperNodePubkeyStatus(pk.clone())
-            .call()
-            .await
-            .unwrap();
-        out.push((pk, status.to::<u64>()));
-    }
-    out
+    stack.devnet.super_node_keys().await.unwrap()
 }
 
 /// As StaFi's oracles: every deposited key not yet voted is voted MATCH.
 pub async fn vote_deposited(stack: &Stack) -> usize {
-    let fresh: Vec<Bytes> = super_node_keys(stack)
-        .await
-        .into_iter()
-        .filter(|(_, s)| *s == stafi_status::INITIAL)
-        .map(|(pk, _)| pk)
-        .collect();
-    if !fresh.is_empty() {
-        stack
-            .devnet
-            .vote_withdraw_credentials(&fresh, true)
-            .await
-            .unwrap();
-    }
-    fresh.len()
+    stack.devnet.vote_deposited().await.unwrap()
 }
 
 /// Passes (voting MATCH for deposited keys between them, as StaFi's oracles) until `n` of our

@@ -169,42 +169,10 @@ async fn command(stack: &Stack, line: &str) -> Result<String, String> {
     let d = &stack.devnet;
     match words.next() {
         None => Ok(String::new()),
-        Some("vote") => {
-            let sn = d.super_node();
-            let node = d.accounts.super_node;
-            let count = sn
-                .getSuperNodePubkeyCount(node)
-                .call()
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut fresh = Vec::new();
-            for i in 0..count.to::<u64>() {
-                let pk = sn
-                    .getSuperNodePubkeyAt(node, U256::from(i))
-                    .call()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let status = sn
-                    .getSuperNodePubkeyStatus(pk.clone())
-                    .call()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if status == U256::from(1) {
-                    fresh.push(pk);
-                }
-            }
-            if fresh.is_empty() {
-                return Ok("no deposited key waits for a vote".into());
-            }
-            let block = d
-                .vote_withdraw_credentials(&fresh, true)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(format!(
-                "voted MATCH for {} key(s) (block {block})",
-                fresh.len()
-            ))
-        }
+        Some("vote") => match d.vote_deposited().await.map_err(|e| e.to_string())? {
+            0 => Ok("no deposited key waits for a vote".into()),
+            n => Ok(format!("voted MATCH for {n} key(s)")),
+        },
         Some("eject") => {
             let indices = words
                 .map(|w| number::<u64>("eject", w))
