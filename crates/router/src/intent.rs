@@ -48,6 +48,22 @@ impl IntentKind {
         }
     }
 
+    /// A short name: `deposit`, `stake`, `register`, `top_up`, …
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::Stake => "stake",
+            Self::Register => "register",
+            Self::TopUp => "top_up",
+            Self::Reactivate => "reactivate",
+            Self::Withdraw => "withdraw",
+            Self::FeeRecipient => "fee_recipient",
+            Self::Remove => "remove",
+            Self::ExitOnSsv => "exit_on_ssv",
+            Self::Migrate => "migrate",
+        }
+    }
+
     /// The contract function.
     pub fn function(&self) -> &'static str {
         match self {

@@ -69,6 +69,7 @@ mod chain;
 mod check;
 mod config;
 mod error;
+pub mod failpoint;
 mod intent;
 mod lifecycle;
 pub mod metrics;

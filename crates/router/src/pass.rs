@@ -477,7 +477,9 @@ impl Router {
     /// POSTs one signed voluntary exit and records the outcome in the ejector's state (after the
     /// POST: a crash in between only sends the same exit again, which the beacon node ignores).
     async fn post_exit(&self, post: ExitPost, block: u64) -> Result<ExitPosted, RouterError> {
+        crate::failpoint::hit("before_send", "exit_post");
         let answer = self.node.beacon.submit_voluntary_exit(&post.exit).await;
+        crate::failpoint::hit("after_send", "exit_post");
         let mut state = self.node.store.ejector()?;
         let result = match answer {
             Ok(ExitSubmission::Accepted) => Ok(()),

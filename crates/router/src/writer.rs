@@ -290,7 +290,9 @@ impl Writer {
         store.put_intent(&record)?;
         tracing::Span::current().record("tx", tracing::field::display(&signed.hash));
         tracing::info!(intent = record.id, tx = %signed.hash, call = record.intent.kind.function(), nonce, "sending");
+        crate::failpoint::hit("before_send", record.intent.kind.label());
         self.broadcast(&signed).await?;
+        crate::failpoint::hit("after_send", record.intent.kind.label());
         self.await_mined(store, record).await
     }
 
@@ -315,6 +317,7 @@ impl Writer {
                 {
                     let block = receipt.block_number.unwrap_or_default();
                     let success = receipt.status();
+                    crate::failpoint::hit("after_receipt", record.intent.kind.label());
                     record.state = IntentState::Mined {
                         block,
                         success,

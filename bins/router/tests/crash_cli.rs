@@ -1,0 +1,295 @@
+//! Kill at every write: `stafi-router run` on the devnet through a validator's whole life (fee
+//! recipient, deposit, stake, registration, StaFi's ejection → voluntary exit POST, SSV exit,
+//! removal, the emptied cluster's withdrawal), SIGKILLed at the first write of each kind at one
+//! failpoint stage (before the send, after the send, after the receipt), restarted each time.
+//! Afterwards: no duplicate deposit or stake, no key reused, each key registered once with one
+//! owner nonce, each exit sent to SSV once, one withdrawal, every intent closed.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use alloy::primitives::{Address, Bytes, U256};
+use alloy::providers::Provider;
+use alloy::rpc::types::Filter;
+use alloy::sol_types::SolEvent;
+use devnet::Devnet;
+use devnet::stack::Stack;
+use stafi_contracts::deposit_contract::DepositContract::DepositEvent;
+use stafi_contracts::ssv_network::SSVNetwork;
+
+const ETH: u128 = 1_000_000_000_000_000_000;
+
+/// Every kind of write this flow makes, as the failpoints name them.
+const KINDS: [&str; 8] = [
+    "fee_recipient",
+    "deposit",
+    "stake",
+    "register",
+    "exit_post",
+    "exit_on_ssv",
+    "remove",
+    "withdraw",
+];
+
+/// The failpoints a stage has in this flow: every kind, but a beacon POST has no receipt.
+fn expected(stage: &str) -> BTreeSet<String> {
+    KINDS
+        .iter()
+        .filter(|k| !(stage == "after_receipt" && **k == "exit_post"))
+        .map(|k| format!("{stage}.{k}"))
+        .collect()
+}
+
+struct Daemon {
+    child: Child,
+    stopped_at: Arc<Mutex<Option<String>>>,
+}
+
+fn start(stack: &Stack, stage: &str, markers: &Path) -> Daemon {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
+        .args(["run", "--config"])
+        .arg(&stack.files.config)
+        .env_remove("STAFI_ROUTER_CONFIG")
+        .env("STAFI_ROUTER_LOG", "warn")
+        .env("STAFI_ROUTER_FAILPOINT", stage)
+        .env("STAFI_ROUTER_FAILPOINT_DIR", markers)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let stopped_at: Arc<Mutex<Option<String>>> = Arc::default();
+    let err = child.stderr.take().unwrap();
+    let seen = stopped_at.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("FAILPOINT ") {
+                *seen.lock().unwrap() = Some(rest.to_owned());
+            }
+        }
+    });
+    Daemon { child, stopped_at }
+}
+
+fn kill(d: &mut Daemon, signal: &str) {
+    let _ = Command::new("kill")
+        .args([signal, &d.child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while matches!(d.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = d.child.kill();
+    let _ = d.child.wait();
+}
+
+async fn logs<E: SolEvent>(stack: &Stack, address: Address) -> Vec<E> {
+    stack
+        .devnet
+        .provider()
+        .get_logs(
+            &Filter::new()
+                .address(address)
+                .event_signature(E::SIGNATURE_HASH)
+                .from_block(0),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| E::decode_log(&l.inner).unwrap().data)
+        .collect()
+}
+
+/// The validators whose exits may be requested: active for the shard-committee period.
+async fn may_exit(stack: &Stack, keys: &[Bytes]) -> Option<Vec<u64>> {
+    let head = stack.devnet.block_number().await.unwrap();
+    let mut indices = Vec::new();
+    for k in keys {
+        let v = stack.beacon.validator(k).await.unwrap()?;
+        if v.activation_epoch == devnet::FAR_FUTURE_EPOCH
+            || head
+                < (v.activation_epoch + stack.beacon.shard_committee_period())
+                    * stack.beacon.slots_per_epoch()
+        {
+            return None;
+        }
+        indices.push(v.index);
+    }
+    Some(indices)
+}
+
+async fn kill_at_every_write(stage: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let markers = tempfile::tempdir().unwrap();
+    let stack = Stack::start(
+        Devnet::builder().pool_funding(U256::from(64 * ETH)),
+        dir.path(),
+        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
+    )
+    .await
+    .unwrap();
+    let d = &stack.devnet;
+    let owner = d.accounts.ssv_owner;
+    let ssv = d.addresses.ssv_network;
+    let seed = stack.mnemonic.to_seed("");
+    let keys: Vec<Bytes> = (0..2)
+        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
+        .collect();
+    let started = Instant::now();
+    let mut ejected = false;
+    let mut crashes = Vec::new();
+    let mut daemon = start(&stack, stage, markers.path());
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_mins(5),
+            "{stage}: the flow did not finish; crashed at {crashes:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let stopped = daemon.stopped_at.lock().unwrap().take();
+        if let Some(point) = stopped {
+            // The router stands at the failpoint: kill it there, start it again.
+            kill(&mut daemon, "-KILL");
+            crashes.push(point);
+            daemon = start(&stack, stage, markers.path());
+            continue;
+        }
+        if let Ok(Some(status)) = daemon.child.try_wait() {
+            panic!("{stage}: the router exited ({status}) after {crashes:?}");
+        }
+        d.vote_deposited().await.unwrap();
+        if !ejected && let Some(indices) = may_exit(&stack, &keys).await {
+            d.eject_validators(&indices).await.unwrap();
+            ejected = true;
+        }
+        // A block per round: activation, the shard-committee period and exits move with blocks.
+        d.mine(1).await.unwrap();
+        // Done once the cluster is withdrawn and every kind has been stopped at this stage (the
+        // last write's receipt is read after it is on chain).
+        let withdrawn = !logs::<SSVNetwork::ClusterWithdrawn>(&stack, ssv)
+            .await
+            .is_empty();
+        if withdrawn
+            && expected(stage)
+                .iter()
+                .all(|m| markers.path().join(m).exists())
+        {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if daemon.stopped_at.lock().unwrap().is_none() {
+                break;
+            }
+        }
+    }
+    kill(&mut daemon, "-TERM");
+
+    // Every kind was stopped at once at this stage, and the flow still finished.
+    let hit: BTreeSet<String> = std::fs::read_dir(markers.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(hit, expected(stage), "{stage}: crashed at {crashes:?}");
+    assert_eq!(crashes.len(), hit.len());
+
+    // No duplicate deposit or stake, no key reused: two keys, each 1 + 31 ETH, staked.
+    let on_super_node = d.super_node_keys().await.unwrap();
+    assert_eq!(
+        on_super_node,
+        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
+    );
+    let deposits = logs::<DepositEvent>(&stack, d.addresses.deposit_contract).await;
+    assert_eq!(deposits.len(), 4, "{stage}: beacon deposits");
+    // Each key registered once, with one owner nonce; each exit told once; both removed; one
+    // withdrawal.
+    let added = logs::<SSVNetwork::ValidatorAdded>(&stack, ssv).await;
+    let mut registered: Vec<Bytes> = added.iter().map(|e| e.publicKey.clone()).collect();
+    registered.sort();
+    let mut want = keys.clone();
+    want.sort();
+    assert_eq!(registered, want, "{stage}: registrations");
+    assert_eq!(d.owner_nonce(owner).await.unwrap(), 2);
+    assert_eq!(
+        logs::<SSVNetwork::ValidatorExited>(&stack, ssv).await.len(),
+        2,
+        "{stage}: SSV exits"
+    );
+    assert_eq!(
+        logs::<SSVNetwork::ValidatorRemoved>(&stack, ssv)
+            .await
+            .len(),
+        2,
+        "{stage}: removals"
+    );
+    assert_eq!(
+        logs::<SSVNetwork::ClusterWithdrawn>(&stack, ssv)
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        logs::<SSVNetwork::FeeRecipientAddressUpdated>(&stack, ssv)
+            .await
+            .len(),
+        1,
+        "{stage}: fee recipient"
+    );
+    for k in &keys {
+        let status = stack.beacon.validator(k).await.unwrap().unwrap().status;
+        assert!(
+            status.starts_with("exited") || status.starts_with("withdrawal"),
+            "{stage}: {status}"
+        );
+    }
+
+    // Every intent is closed, each write mined once.
+    let settings = router::Config::load(&stack.files.config, std::iter::empty(), &[]).unwrap();
+    let store = router::Store::open(
+        &settings.config.data_dir,
+        &router::StoreIdentity {
+            chain_id: settings.profile.chain_id(),
+            ssv_network: settings.ssv_network,
+            ssv_owner: owner,
+            super_node: d.accounts.super_node,
+        },
+    )
+    .unwrap();
+    assert!(store.open_intents().unwrap().is_empty(), "{stage}");
+    let intents = store.intents().unwrap();
+    let mut mined: Vec<(String, Vec<u64>)> = intents
+        .iter()
+        .filter(|r| matches!(r.state, router::IntentState::Mined { success: true, .. }))
+        .map(|r| {
+            (
+                r.intent.kind.label().to_owned(),
+                r.intent.key_indices.clone(),
+            )
+        })
+        .collect();
+    let n = mined.len();
+    mined.sort();
+    mined.dedup();
+    assert_eq!(mined.len(), n, "{stage}: a write mined twice: {intents:#?}");
+    let registrations: Vec<_> = intents
+        .iter()
+        .filter(|r| r.intent.kind == router::IntentKind::Register)
+        .filter(|r| matches!(r.state, router::IntentState::Mined { success: true, .. }))
+        .collect();
+    assert_eq!(registrations.len(), 1);
+    assert_eq!(registrations[0].intent.owner_nonce, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_before_each_send() {
+    kill_at_every_write("before_send").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_each_send() {
+    kill_at_every_write("after_send").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_each_receipt() {
+    kill_at_every_write("after_receipt").await;
+}
