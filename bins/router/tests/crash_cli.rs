@@ -86,6 +86,10 @@ fn kill(d: &mut Daemon, signal: &str) {
     let _ = d.child.wait();
 }
 
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 async fn logs<E: SolEvent>(stack: &Stack, address: Address) -> Vec<E> {
     stack
         .devnet
@@ -183,6 +187,70 @@ async fn kill_at_every_write(stage: &str) {
         }
     }
     kill(&mut daemon, "-TERM");
+
+    // One writer: while a router runs, another process is refused the data directory (every
+    // restart above also took over the lock a SIGKILLed router left behind).
+    let mut running = start(&stack, "none", markers.path());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let second = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
+        .args(["status", "--config"])
+        .arg(&stack.files.config)
+        .env("STAFI_ROUTER_LOG", "warn")
+        .output()
+        .unwrap();
+    let refused = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        !second.status.success()
+            && refused.contains(&format!("in use by process {}", running.child.id())),
+        "{refused}"
+    );
+    kill(&mut running, "-TERM");
+
+    // No secret in what the router writes: debug logs of a plan, and the store's bytes.
+    let plan = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
+        .args(["plan", "--json", "--config"])
+        .arg(&stack.files.config)
+        .env("STAFI_ROUTER_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    let mut written = String::from_utf8_lossy(&plan.stdout).into_owned();
+    written.push_str(&String::from_utf8_lossy(&plan.stderr));
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            stored.extend(std::fs::read(path).unwrap());
+        }
+    }
+    let mut secrets: Vec<Vec<u8>> = vec![
+        stack.mnemonic.phrase().as_bytes().to_vec(),
+        seed.as_bytes().to_vec(),
+        devnet::stack::STACK_PASSWORD.as_bytes().to_vec(),
+    ];
+    for i in 0..3 {
+        secrets.push(seed.signing_key(i).to_bytes().to_vec());
+    }
+    for account in [d.accounts.super_node, owner] {
+        secrets.push(d.signer(account).unwrap().to_bytes().to_vec());
+    }
+    for secret in &secrets {
+        let hex = alloy::hex::encode(secret);
+        for (what, haystack) in [
+            ("plan output and debug logs", written.as_bytes()),
+            ("store", &stored[..]),
+        ] {
+            assert!(
+                !contains(haystack, secret) && !contains(haystack, hex.as_bytes()),
+                "{stage}: a secret ({} bytes) is in the {what}",
+                secret.len()
+            );
+        }
+    }
 
     // Every kind was stopped at once at this stage, and the flow still finished.
     let hit: BTreeSet<String> = std::fs::read_dir(markers.path())
