@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -360,4 +361,324 @@ async fn killed_after_each_send() {
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_after_each_receipt() {
     kill_at_every_write("after_receipt").await;
+}
+
+/// What the fault proxy does to a JSON-RPC request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    None,
+    /// HTTP 500.
+    ServerError,
+    /// HTTP 429 with `Retry-After: 1`.
+    RateLimited,
+    /// The connection is closed without an answer.
+    Dropped,
+    /// Half of the JSON body.
+    Truncated,
+    /// No answer within the router's request timeout.
+    Timeout,
+    /// `eth_getTransactionReceipt` answers `null` (the transaction "was never mined").
+    LyingReceipt,
+    /// `eth_chainId` answers another chain.
+    WrongChain,
+}
+
+/// An HTTP proxy in front of anvil that injects one fault at a time.
+struct FaultProxy {
+    url: String,
+    fault: Arc<Mutex<Fault>>,
+    faulted: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl FaultProxy {
+    async fn start(upstream: String) -> Self {
+        use http_body_util::{BodyExt as _, Full};
+        use hyper::body::Bytes as Body;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let fault = Arc::new(Mutex::new(Fault::None));
+        let faulted = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let client = alloy::transports::http::reqwest::Client::new();
+        let (f, n) = (fault.clone(), faulted.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (f, n, client, upstream) =
+                    (f.clone(), n.clone(), client.clone(), upstream.clone());
+                tokio::spawn(async move {
+                    if *f.lock().unwrap() == Fault::Dropped {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        drop(stream);
+                        return;
+                    }
+                    let service = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            let (f, n, client, upstream) =
+                                (f.clone(), n.clone(), client.clone(), upstream.clone());
+                            async move {
+                                let body = req.into_body().collect().await?.to_bytes();
+                                let fault = *f.lock().unwrap();
+                                let text = String::from_utf8_lossy(&body).into_owned();
+                                let count = |hit: bool| {
+                                    if hit {
+                                        n.fetch_add(1, Ordering::SeqCst);
+                                    }
+                                    hit
+                                };
+                                let reply = |status: u16, body: String| {
+                                    hyper::Response::builder()
+                                        .status(status)
+                                        .header("content-type", "application/json")
+                                        .header("retry-after", "1")
+                                        .body(Full::new(Body::from(body)))
+                                        .unwrap()
+                                };
+                                match fault {
+                                    Fault::ServerError if count(true) => {
+                                        return Ok::<_, hyper::Error>(reply(
+                                            500,
+                                            "internal error".into(),
+                                        ));
+                                    }
+                                    Fault::RateLimited if count(true) => {
+                                        return Ok(reply(
+                                            429,
+                                            "{\"error\":\"rate limited\"}".into(),
+                                        ));
+                                    }
+                                    Fault::Timeout if count(true) => {
+                                        tokio::time::sleep(Duration::from_secs(5)).await;
+                                        return Ok(reply(504, String::new()));
+                                    }
+                                    Fault::LyingReceipt
+                                        if count(text.contains("eth_getTransactionReceipt")) =>
+                                    {
+                                        let id = serde_json::from_str::<serde_json::Value>(&text)
+                                            .map(|v| v["id"].clone())
+                                            .unwrap_or_default();
+                                        return Ok(reply(
+                                        200,
+                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": null}).to_string(),
+                                    ));
+                                    }
+                                    Fault::WrongChain if count(text.contains("eth_chainId")) => {
+                                        let id = serde_json::from_str::<serde_json::Value>(&text)
+                                            .map(|v| v["id"].clone())
+                                            .unwrap_or_default();
+                                        return Ok(reply(
+                                        200,
+                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": "0x1"}).to_string(),
+                                    ));
+                                    }
+                                    _ => {}
+                                }
+                                let answer = client
+                                    .post(&upstream)
+                                    .header("content-type", "application/json")
+                                    .body(body.to_vec())
+                                    .send()
+                                    .await
+                                    .unwrap()
+                                    .bytes()
+                                    .await
+                                    .unwrap();
+                                let answer = if fault == Fault::Truncated && count(true) {
+                                    answer.slice(..answer.len() / 2)
+                                } else {
+                                    answer
+                                };
+                                Ok(reply(200, String::from_utf8_lossy(&answer).into_owned()))
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(false)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self {
+            url,
+            fault,
+            faulted,
+        }
+    }
+
+    fn set(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+}
+
+fn start_with(stack: &Stack, set: &[&str]) -> Daemon {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stafi-router"));
+    cmd.args(["run", "--config"])
+        .arg(&stack.files.config)
+        .env_remove("STAFI_ROUTER_CONFIG")
+        .env("STAFI_ROUTER_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for s in set {
+        cmd.args(["--set", s]);
+    }
+    let mut child = cmd.spawn().expect("the binary runs");
+    let stopped_at: Arc<Mutex<Option<String>>> = Arc::default();
+    let err = child.stderr.take().unwrap();
+    let seen = stopped_at.clone();
+    std::thread::spawn(move || {
+        let lines: Vec<String> = BufReader::new(err).lines().map_while(Result::ok).collect();
+        *seen.lock().unwrap() = Some(lines.join("\n"));
+    });
+    Daemon { child, stopped_at }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rpc_faults_never_make_a_write_go_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = Stack::start(
+        Devnet::builder().pool_funding(U256::from(64 * ETH)),
+        dir.path(),
+        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
+    )
+    .await
+    .unwrap();
+    let d = &stack.devnet;
+    let proxy = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let rpc = format!("execution.rpc_urls={}", proxy.url);
+    let settings = [
+        rpc.as_str(),
+        "execution.request_timeout_secs=2",
+        "pass.replace_after_secs=2",
+        "pass.receipt_timeout_secs=6",
+    ];
+
+    // An endpoint on another chain: refused at start, nothing sent.
+    let sent = async || {
+        (
+            d.provider()
+                .get_transaction_count(d.accounts.ssv_owner)
+                .await
+                .unwrap(),
+            d.provider()
+                .get_transaction_count(d.accounts.super_node)
+                .await
+                .unwrap(),
+        )
+    };
+    let before = sent().await;
+    proxy.set(Fault::WrongChain);
+    let mut wrong = start_with(&stack, &settings);
+    let status = wrong.child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let said = wrong.stopped_at.lock().unwrap().clone().unwrap_or_default();
+    assert!(
+        !status.success() && said.contains("is on chain 1"),
+        "{said}"
+    );
+    assert_eq!(sent().await, before);
+
+    // Faults, one after the other, while StaFi's oracles vote; then a clean endpoint.
+    proxy.set(Fault::None);
+    let mut daemon = start_with(&stack, &settings);
+    let faults = [
+        Fault::ServerError,
+        Fault::RateLimited,
+        Fault::Dropped,
+        Fault::Truncated,
+        Fault::Timeout,
+        Fault::LyingReceipt,
+    ];
+    let seed = stack.mnemonic.to_seed("");
+    let keys: Vec<Bytes> = (0..2)
+        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
+        .collect();
+    let started = Instant::now();
+    let mut survived = BTreeSet::new();
+    // The first pass's writes (the fee recipient, the deposit) meet receipts that say "not
+    // mined": the router waits, replaces with the same nonce, and closes them from the chain.
+    proxy.set(Fault::LyingReceipt);
+    let before = proxy.faulted.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    if proxy.faulted.load(Ordering::SeqCst) > before {
+        survived.insert(format!("{:?}", Fault::LyingReceipt));
+    }
+    for fault in faults.iter().cycle().take(12) {
+        // The fault while StaFi's oracles vote (so the router's writes and receipts meet it),
+        // then a clean endpoint for a while.
+        proxy.set(*fault);
+        let before = proxy.faulted.load(Ordering::SeqCst);
+        d.vote_deposited().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        if proxy.faulted.load(Ordering::SeqCst) > before {
+            survived.insert(format!("{fault:?}"));
+        }
+        proxy.set(Fault::None);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        if let Ok(Some(status)) = daemon.child.try_wait() {
+            std::thread::sleep(Duration::from_millis(200));
+            panic!(
+                "the router exited ({status}) under {fault:?}: {}",
+                daemon
+                    .stopped_at
+                    .lock()
+                    .unwrap()
+                    .clone()
+                    .unwrap_or_default()
+            );
+        }
+    }
+    proxy.set(Fault::None);
+    let views = d.ssv_views();
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_mins(4),
+            "not registered after the faults"
+        );
+        d.vote_deposited().await.unwrap();
+        let mut registered = 0;
+        for k in &keys {
+            if views
+                .getValidator(d.accounts.ssv_owner, k.clone())
+                .call()
+                .await
+                .unwrap_or(false)
+            {
+                registered += 1;
+            }
+        }
+        if registered == keys.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    kill(&mut daemon, "-TERM");
+    let all: BTreeSet<String> = faults.iter().map(|f| format!("{f:?}")).collect();
+    assert_eq!(survived, all, "faults that reached the router");
+
+    // Nothing went twice.
+    let on_super_node = d.super_node_keys().await.unwrap();
+    assert_eq!(
+        on_super_node,
+        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        logs::<DepositEvent>(&stack, d.addresses.deposit_contract)
+            .await
+            .len(),
+        4
+    );
+    assert_eq!(
+        logs::<SSVNetwork::ValidatorAdded>(&stack, d.addresses.ssv_network)
+            .await
+            .len(),
+        2
+    );
+    assert_eq!(
+        logs::<SSVNetwork::FeeRecipientAddressUpdated>(&stack, d.addresses.ssv_network)
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(d.owner_nonce(d.accounts.ssv_owner).await.unwrap(), 2);
 }

@@ -200,3 +200,19 @@ pub enum RouterError {
     #[error("block {block} hash {stored} is no longer on chain")]
     Orphaned { block: u64, stored: B256 },
 }
+
+impl RouterError {
+    /// Whether waiting may cure it: an execution endpoint, the beacon node or the SSV indexer
+    /// not answering (or answering garbage). Wrong configuration, a wrong chain, a revert, bad
+    /// keystores or a store in use are not: retrying them only hides the problem.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Rpc { .. } | Self::Beacon { .. } | Self::BeaconDecode { .. } => true,
+            Self::Sync(e) => !matches!(e, ssv_sync::SyncError::UpgradeBlockMismatch { .. }),
+            Self::Contract(stafi_contracts::ContractsError::Call { source, .. }) => {
+                matches!(**source, alloy::contract::Error::TransportError(_))
+            }
+            _ => false,
+        }
+    }
+}

@@ -37,19 +37,32 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
     runtime.block_on(async {
-        let mut router = open(&args.config).await?;
+        // The execution endpoints may be down at start: wait for them (saying so), never for a
+        // wrong configuration.
+        let mut router = retry_transient("opening the router", || open(&args.config)).await?;
         let listen = router.node.settings.config.metrics.listen.clone();
         let handle = router::metrics::install()?;
         let addr = router::metrics::serve(&listen, handle, router.health.clone()).await?;
         router.export_metrics(true);
         println!("metrics on http://{addr}/metrics (also /healthz, /readyz)");
         let bar = node::sync_bar();
-        let reconciled = router
-            .start_with(|p| {
-                bar.set_length(p.target);
-                bar.set_position(p.at);
-            })
-            .await?;
+        let reconciled = loop {
+            match router
+                .start_with(|p| {
+                    bar.set_length(p.target);
+                    bar.set_position(p.at);
+                })
+                .await
+            {
+                Ok(r) => break r,
+                Err(e) if e.is_transient() => {
+                    router.health.pass_failed(e.to_string());
+                    tracing::warn!(error = %e, "the first sync failed; retrying in 5 s");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         bar.finish_and_clear();
         for outcome in &reconciled {
             println!("reconciled a write left open: {outcome}");
@@ -112,6 +125,25 @@ fn plan_with(config: &ConfigArgs, json: bool) -> Result<(), CliError> {
         }
         Ok(())
     })
+}
+
+/// Runs `f` until it succeeds or fails for a reason waiting does not cure; says why it waits.
+async fn retry_transient<T, F, Fut>(what: &str, mut f: F) -> Result<T, CliError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CliError>>,
+{
+    loop {
+        match f().await {
+            Ok(v) => return Ok(v),
+            Err(CliError::Router(e)) if e.is_transient() => {
+                tracing::warn!(error = %e, "{what} failed; retrying in 5 s");
+                eprintln!("waiting: {what} failed ({e}); retrying in 5 s");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 async fn open(config: &ConfigArgs) -> Result<Router, CliError> {
