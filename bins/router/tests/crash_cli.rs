@@ -13,16 +13,15 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::{Address, Bytes, U256};
+use alloy::primitives::{Address, Bytes};
 use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
-use devnet::Devnet;
 use devnet::stack::Stack;
 use stafi_contracts::deposit_contract::DepositContract::DepositEvent;
 use stafi_contracts::ssv_network::SSVNetwork;
 
-const ETH: u128 = 1_000_000_000_000_000_000;
+mod common;
 
 /// Every kind of write this flow makes, as the failpoints name them.
 const KINDS: [&str; 8] = [
@@ -129,13 +128,7 @@ async fn may_exit(stack: &Stack, keys: &[Bytes]) -> Option<Vec<u64>> {
 async fn kill_at_every_write(stage: &str) {
     let dir = tempfile::tempdir().unwrap();
     let markers = tempfile::tempdir().unwrap();
-    let stack = Stack::start(
-        Devnet::builder().pool_funding(U256::from(64 * ETH)),
-        dir.path(),
-        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
-    )
-    .await
-    .unwrap();
+    let stack = common::stack(dir.path(), 64).await;
     let d = &stack.devnet;
     let owner = d.accounts.ssv_owner;
     let ssv = d.addresses.ssv_network;
@@ -208,17 +201,7 @@ async fn kill_at_every_write(stage: &str) {
     kill(&mut running, "-TERM");
 
     // No secret in what the router writes: debug logs of a plan, and the store's bytes.
-    let plan = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
-        .args(["plan", "--json", "--config"])
-        .arg(&stack.files.config)
-        .env("STAFI_ROUTER_LOG", "debug")
-        .output()
-        .unwrap();
-    assert!(
-        plan.status.success(),
-        "{}",
-        String::from_utf8_lossy(&plan.stderr)
-    );
+    let plan = common::ok(&stack, &["plan", "--json"], "debug");
     let mut written = String::from_utf8_lossy(&plan.stdout).into_owned();
     written.push_str(&String::from_utf8_lossy(&plan.stderr));
     let mut stored = Vec::new();
@@ -535,13 +518,7 @@ fn start_with(stack: &Stack, set: &[&str]) -> Daemon {
 #[tokio::test(flavor = "multi_thread")]
 async fn rpc_faults_never_make_a_write_go_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = Stack::start(
-        Devnet::builder().pool_funding(U256::from(64 * ETH)),
-        dir.path(),
-        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
-    )
-    .await
-    .unwrap();
+    let stack = common::stack(dir.path(), 64).await;
     let d = &stack.devnet;
     let proxy = FaultProxy::start(d.endpoint_url().to_string()).await;
     let rpc = format!("execution.rpc_urls={}", proxy.url);

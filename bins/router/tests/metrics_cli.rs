@@ -16,15 +16,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::{Bytes, U256};
+use alloy::primitives::Bytes;
 use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
-use devnet::Devnet;
 use devnet::stack::Stack;
 use stafi_contracts::ssv_network::SSVNetwork;
 
-const ETH: u128 = 1_000_000_000_000_000_000;
+mod common;
 
 /// A TCP relay in front of anvil that can stop answering (new connections are dropped, open
 /// ones cut) and come back.
@@ -188,13 +187,7 @@ async fn registered(stack: &Stack, keys: &[Bytes]) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_health_and_the_dashboard_on_a_devnet_router() {
     let dir = tempfile::tempdir().unwrap();
-    let stack = Stack::start(
-        Devnet::builder().pool_funding(U256::from(64 * ETH)),
-        dir.path(),
-        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
-    )
-    .await
-    .unwrap();
+    let stack = common::stack(dir.path(), 64).await;
     let seed = stack.mnemonic.to_seed("");
     let keys: Vec<Bytes> = (0..2)
         .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
@@ -367,17 +360,7 @@ async fn metrics_health_and_the_dashboard_on_a_devnet_router() {
     drop(d);
 
     // What `status` prints once the daemon stopped agrees with the last scrape.
-    let out = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
-        .args(["status", "--json", "--config"])
-        .arg(&stack.files.config)
-        .env("STAFI_ROUTER_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::ok(&stack, &["status", "--json"], "warn");
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut by_status: BTreeMap<(String, String), f64> = BTreeMap::new();
     for v in status["validators"].as_array().unwrap() {
