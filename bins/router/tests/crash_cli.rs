@@ -371,6 +371,8 @@ struct FaultProxy {
     url: String,
     fault: Arc<Mutex<Fault>>,
     faulted: Arc<std::sync::atomic::AtomicU64>,
+    /// Requests passed on to anvil.
+    served: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl FaultProxy {
@@ -382,12 +384,18 @@ impl FaultProxy {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fault = Arc::new(Mutex::new(Fault::None));
         let faulted = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let served = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let client = alloy::transports::http::reqwest::Client::new();
-        let (f, n) = (fault.clone(), faulted.clone());
+        let (f, n, ok) = (fault.clone(), faulted.clone(), served.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (f, n, client, upstream) =
-                    (f.clone(), n.clone(), client.clone(), upstream.clone());
+                let (f, n, ok, client, upstream) = (
+                    f.clone(),
+                    n.clone(),
+                    ok.clone(),
+                    client.clone(),
+                    upstream.clone(),
+                );
                 tokio::spawn(async move {
                     if *f.lock().unwrap() == Fault::Dropped {
                         n.fetch_add(1, Ordering::SeqCst);
@@ -396,8 +404,13 @@ impl FaultProxy {
                     }
                     let service = hyper::service::service_fn(
                         move |req: hyper::Request<hyper::body::Incoming>| {
-                            let (f, n, client, upstream) =
-                                (f.clone(), n.clone(), client.clone(), upstream.clone());
+                            let (f, n, ok, client, upstream) = (
+                                f.clone(),
+                                n.clone(),
+                                ok.clone(),
+                                client.clone(),
+                                upstream.clone(),
+                            );
                             async move {
                                 let body = req.into_body().collect().await?.to_bytes();
                                 let fault = *f.lock().unwrap();
@@ -455,6 +468,7 @@ impl FaultProxy {
                                     }
                                     _ => {}
                                 }
+                                ok.fetch_add(1, Ordering::SeqCst);
                                 let answer = client
                                     .post(&upstream)
                                     .header("content-type", "application/json")
@@ -485,6 +499,7 @@ impl FaultProxy {
             url,
             fault,
             faulted,
+            served,
         }
     }
 
@@ -656,6 +671,94 @@ async fn rpc_faults_never_make_a_write_go_twice() {
             .await
             .len(),
         1
+    );
+    assert_eq!(d.owner_nonce(d.accounts.ssv_owner).await.unwrap(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_endpoints_fail_over_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::stack(dir.path(), 64).await;
+    let d = &stack.devnet;
+    let a = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let b = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let rpc = format!("execution.rpc_urls={},{}", a.url, b.url);
+    let seed = stack.mnemonic.to_seed("");
+    let keys: Vec<Bytes> = (0..2)
+        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
+        .collect();
+    // The first endpoint is gone from the start: the router works through the second.
+    a.set(Fault::Dropped);
+    let mut daemon = start_with(&stack, &[rpc.as_str(), "execution.request_timeout_secs=2"]);
+    let started = Instant::now();
+    while d
+        .super_node_keys()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(_, s)| *s >= 1)
+        .count()
+        < 2
+    {
+        assert!(
+            started.elapsed() < Duration::from_mins(2),
+            "no deposit through the second endpoint"
+        );
+        assert!(
+            matches!(daemon.child.try_wait(), Ok(None)),
+            "the router exited"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // Back: the first answers again and the second goes away.
+    let served_a = a.served.load(Ordering::SeqCst);
+    a.set(Fault::None);
+    b.set(Fault::Dropped);
+    let views = d.ssv_views();
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_mins(4),
+            "not registered through the first endpoint"
+        );
+        d.vote_deposited().await.unwrap();
+        let mut registered = 0;
+        for k in &keys {
+            if views
+                .getValidator(d.accounts.ssv_owner, k.clone())
+                .call()
+                .await
+                .unwrap_or(false)
+            {
+                registered += 1;
+            }
+        }
+        if registered == keys.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    kill(&mut daemon, "-TERM");
+    assert!(
+        a.served.load(Ordering::SeqCst) > served_a,
+        "the first endpoint was used again"
+    );
+    assert!(b.faulted.load(Ordering::SeqCst) > 0 && a.faulted.load(Ordering::SeqCst) > 0);
+    // Nothing went twice.
+    assert_eq!(
+        d.super_node_keys().await.unwrap(),
+        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        logs::<DepositEvent>(&stack, d.addresses.deposit_contract)
+            .await
+            .len(),
+        4
+    );
+    assert_eq!(
+        logs::<SSVNetwork::ValidatorAdded>(&stack, d.addresses.ssv_network)
+            .await
+            .len(),
+        2
     );
     assert_eq!(d.owner_nonce(d.accounts.ssv_owner).await.unwrap(), 2);
 }

@@ -22,13 +22,18 @@ struct Endpoint {
 #[derive(Debug)]
 pub struct Chain {
     endpoints: Vec<Endpoint>,
-    chain_id: u64,
+    expected_id: u64,
+    /// Every endpoint behind alloy's `FallbackLayer` (with more than one URL): each call goes to
+    /// the two best-ranked endpoints, the first good answer wins, and an endpoint that fails
+    /// drops in the ranking until it answers again. Transactions are sent to one at a time.
+    fallback: Option<DynProvider>,
 }
 
 impl Chain {
     /// Connects to `urls` (no request is made yet).
     pub fn connect(urls: &[String], chain_id: u64, timeout: Duration) -> Result<Self, RouterError> {
         let mut endpoints = Vec::with_capacity(urls.len());
+        let mut transports = Vec::with_capacity(urls.len());
         for url in urls {
             let parsed = reqwest::Url::parse(url).map_err(|e| RouterError::ConfigInvalid {
                 key: "execution.rpc_urls".into(),
@@ -41,6 +46,10 @@ impl Chain {
                     method: "connect".into(),
                     message: e.to_string(),
                 })?;
+            transports.push(alloy::transports::http::Http::with_client(
+                client.clone(),
+                parsed.clone(),
+            ));
             let provider = ProviderBuilder::new()
                 .connect_reqwest(client, parsed)
                 .erased();
@@ -49,9 +58,16 @@ impl Chain {
                 source: RpcSource::new(provider),
             });
         }
+        let fallback = (transports.len() > 1).then(|| {
+            let service = alloy::transports::layers::FallbackService::new(transports, 2)
+                .append_sequential_method("eth_sendRawTransaction");
+            let client = alloy::rpc::client::RpcClient::builder().transport(service, false);
+            ProviderBuilder::new().connect_client(client).erased()
+        });
         Ok(Self {
             endpoints,
-            chain_id,
+            expected_id: chain_id,
+            fallback,
         })
     }
 
@@ -62,11 +78,11 @@ impl Chain {
         let mut answered = false;
         for e in &self.endpoints {
             match e.source.provider().get_chain_id().await {
-                Ok(found) if found != self.chain_id => {
+                Ok(found) if found != self.expected_id => {
                     return Err(RouterError::WrongChain {
                         url: e.url.clone(),
                         found,
-                        expected: self.chain_id,
+                        expected: self.expected_id,
                     });
                 }
                 Ok(_) => answered = true,
@@ -83,9 +99,12 @@ impl Chain {
         }
     }
 
-    /// The first endpoint's provider, for contract calls (`Chain::read` adds failover).
+    /// The provider for contract calls and transactions: every endpoint behind a fallback
+    /// (failover and back), or the only one.
     pub fn provider(&self) -> DynProvider {
-        self.endpoints[0].source.provider().clone()
+        self.fallback
+            .clone()
+            .unwrap_or_else(|| self.endpoints[0].source.provider().clone())
     }
 
     /// Total requests the indexer made through every endpoint.
