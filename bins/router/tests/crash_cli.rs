@@ -13,12 +13,9 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::{Address, Bytes};
+use alloy::primitives::Bytes;
 use alloy::providers::Provider;
-use alloy::rpc::types::Filter;
-use alloy::sol_types::SolEvent;
 use devnet::stack::Stack;
-use stafi_contracts::deposit_contract::DepositContract::DepositEvent;
 use stafi_contracts::ssv_network::SSVNetwork;
 
 mod common;
@@ -90,23 +87,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-async fn logs<E: SolEvent>(stack: &Stack, address: Address) -> Vec<E> {
-    stack
-        .devnet
-        .provider()
-        .get_logs(
-            &Filter::new()
-                .address(address)
-                .event_signature(E::SIGNATURE_HASH)
-                .from_block(0),
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|l| E::decode_log(&l.inner).unwrap().data)
-        .collect()
-}
-
 /// The validators whose exits may be requested: active for the shard-committee period.
 async fn may_exit(stack: &Stack, keys: &[Bytes]) -> Option<Vec<u64>> {
     let head = stack.devnet.block_number().await.unwrap();
@@ -133,9 +113,7 @@ async fn kill_at_every_write(stage: &str) {
     let owner = d.accounts.ssv_owner;
     let ssv = d.addresses.ssv_network;
     let seed = stack.mnemonic.to_seed("");
-    let keys: Vec<Bytes> = (0..2)
-        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
-        .collect();
+    let keys = common::keys(&stack, 2);
     let started = Instant::now();
     let mut ejected = false;
     let mut crashes = Vec::new();
@@ -166,8 +144,10 @@ async fn kill_at_every_write(stage: &str) {
         d.mine(1).await.unwrap();
         // Done once the cluster is withdrawn and every kind has been stopped at this stage (the
         // last write's receipt is read after it is on chain).
-        let withdrawn = !logs::<SSVNetwork::ClusterWithdrawn>(&stack, ssv)
+        let withdrawn = !d
+            .events::<SSVNetwork::ClusterWithdrawn>(ssv)
             .await
+            .unwrap()
             .is_empty();
         if withdrawn
             && expected(stage)
@@ -244,48 +224,39 @@ async fn kill_at_every_write(stage: &str) {
     assert_eq!(hit, expected(stage), "{stage}: crashed at {crashes:?}");
     assert_eq!(crashes.len(), hit.len());
 
-    // No duplicate deposit or stake, no key reused: two keys, each 1 + 31 ETH, staked.
-    let on_super_node = d.super_node_keys().await.unwrap();
-    assert_eq!(
-        on_super_node,
-        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
-    );
-    let deposits = logs::<DepositEvent>(&stack, d.addresses.deposit_contract).await;
-    assert_eq!(deposits.len(), 4, "{stage}: beacon deposits");
-    // Each key registered once, with one owner nonce; each exit told once; both removed; one
-    // withdrawal.
-    let added = logs::<SSVNetwork::ValidatorAdded>(&stack, ssv).await;
-    let mut registered: Vec<Bytes> = added.iter().map(|e| e.publicKey.clone()).collect();
-    registered.sort();
-    let mut want = keys.clone();
-    want.sort();
-    assert_eq!(registered, want, "{stage}: registrations");
-    assert_eq!(d.owner_nonce(owner).await.unwrap(), 2);
-    assert_eq!(
-        logs::<SSVNetwork::ValidatorExited>(&stack, ssv).await.len(),
+    // No duplicate deposit, stake, registration or fee recipient; each exit told once, both
+    // removed, one withdrawal.
+    common::assert_each_once(&stack, &keys).await;
+    let events = async |n: usize, what: &str, found: usize| {
+        assert_eq!(found, n, "{stage}: {what}");
+    };
+    events(
         2,
-        "{stage}: SSV exits"
-    );
-    assert_eq!(
-        logs::<SSVNetwork::ValidatorRemoved>(&stack, ssv)
+        "SSV exits",
+        d.events::<SSVNetwork::ValidatorExited>(ssv)
             .await
+            .unwrap()
             .len(),
+    )
+    .await;
+    events(
         2,
-        "{stage}: removals"
-    );
-    assert_eq!(
-        logs::<SSVNetwork::ClusterWithdrawn>(&stack, ssv)
+        "removals",
+        d.events::<SSVNetwork::ValidatorRemoved>(ssv)
             .await
+            .unwrap()
             .len(),
-        1
-    );
-    assert_eq!(
-        logs::<SSVNetwork::FeeRecipientAddressUpdated>(&stack, ssv)
-            .await
-            .len(),
+    )
+    .await;
+    events(
         1,
-        "{stage}: fee recipient"
-    );
+        "withdrawals",
+        d.events::<SSVNetwork::ClusterWithdrawn>(ssv)
+            .await
+            .unwrap()
+            .len(),
+    )
+    .await;
     for k in &keys {
         let status = stack.beacon.validator(k).await.unwrap().unwrap().status;
         assert!(
@@ -580,10 +551,7 @@ async fn rpc_faults_never_make_a_write_go_twice() {
         Fault::Timeout,
         Fault::LyingReceipt,
     ];
-    let seed = stack.mnemonic.to_seed("");
-    let keys: Vec<Bytes> = (0..2)
-        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
-        .collect();
+    let keys = common::keys(&stack, 2);
     let started = Instant::now();
     let mut survived = BTreeSet::new();
     // The first pass's writes (the fee recipient, the deposit) meet receipts that say "not
@@ -620,59 +588,19 @@ async fn rpc_faults_never_make_a_write_go_twice() {
         }
     }
     proxy.set(Fault::None);
-    let views = d.ssv_views();
-    loop {
-        assert!(
-            started.elapsed() < Duration::from_mins(4),
-            "not registered after the faults"
-        );
-        d.vote_deposited().await.unwrap();
-        let mut registered = 0;
-        for k in &keys {
-            if views
-                .getValidator(d.accounts.ssv_owner, k.clone())
-                .call()
-                .await
-                .unwrap_or(false)
-            {
-                registered += 1;
-            }
-        }
-        if registered == keys.len() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     kill(&mut daemon, "-TERM");
     let all: BTreeSet<String> = faults.iter().map(|f| format!("{f:?}")).collect();
     assert_eq!(survived, all, "faults that reached the router");
 
     // Nothing went twice.
-    let on_super_node = d.super_node_keys().await.unwrap();
-    assert_eq!(
-        on_super_node,
-        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
-    );
-    assert_eq!(
-        logs::<DepositEvent>(&stack, d.addresses.deposit_contract)
-            .await
-            .len(),
-        4
-    );
-    assert_eq!(
-        logs::<SSVNetwork::ValidatorAdded>(&stack, d.addresses.ssv_network)
-            .await
-            .len(),
-        2
-    );
-    assert_eq!(
-        logs::<SSVNetwork::FeeRecipientAddressUpdated>(&stack, d.addresses.ssv_network)
-            .await
-            .len(),
-        1
-    );
-    assert_eq!(d.owner_nonce(d.accounts.ssv_owner).await.unwrap(), 2);
+    common::assert_each_once(&stack, &keys).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -683,10 +611,7 @@ async fn two_endpoints_fail_over_and_back() {
     let a = FaultProxy::start(d.endpoint_url().to_string()).await;
     let b = FaultProxy::start(d.endpoint_url().to_string()).await;
     let rpc = format!("execution.rpc_urls={},{}", a.url, b.url);
-    let seed = stack.mnemonic.to_seed("");
-    let keys: Vec<Bytes> = (0..2)
-        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
-        .collect();
+    let keys = common::keys(&stack, 2);
     // The first endpoint is gone from the start: the router works through the second.
     a.set(Fault::Dropped);
     let mut daemon = start_with(&stack, &[rpc.as_str(), "execution.request_timeout_secs=2"]);
@@ -714,29 +639,12 @@ async fn two_endpoints_fail_over_and_back() {
     let served_a = a.served.load(Ordering::SeqCst);
     a.set(Fault::None);
     b.set(Fault::Dropped);
-    let views = d.ssv_views();
-    loop {
-        assert!(
-            started.elapsed() < Duration::from_mins(4),
-            "not registered through the first endpoint"
-        );
-        d.vote_deposited().await.unwrap();
-        let mut registered = 0;
-        for k in &keys {
-            if views
-                .getValidator(d.accounts.ssv_owner, k.clone())
-                .call()
-                .await
-                .unwrap_or(false)
-            {
-                registered += 1;
-            }
-        }
-        if registered == keys.len() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
     kill(&mut daemon, "-TERM");
     assert!(
         a.served.load(Ordering::SeqCst) > served_a,
@@ -744,21 +652,5 @@ async fn two_endpoints_fail_over_and_back() {
     );
     assert!(b.faulted.load(Ordering::SeqCst) > 0 && a.faulted.load(Ordering::SeqCst) > 0);
     // Nothing went twice.
-    assert_eq!(
-        d.super_node_keys().await.unwrap(),
-        keys.iter().map(|k| (k.clone(), 3)).collect::<Vec<_>>()
-    );
-    assert_eq!(
-        logs::<DepositEvent>(&stack, d.addresses.deposit_contract)
-            .await
-            .len(),
-        4
-    );
-    assert_eq!(
-        logs::<SSVNetwork::ValidatorAdded>(&stack, d.addresses.ssv_network)
-            .await
-            .len(),
-        2
-    );
-    assert_eq!(d.owner_nonce(d.accounts.ssv_owner).await.unwrap(), 2);
+    common::assert_each_once(&stack, &keys).await;
 }

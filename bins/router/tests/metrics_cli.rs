@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::Bytes;
 use alloy::providers::Provider;
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
@@ -168,30 +167,11 @@ async fn until(stack: &Stack, what: &str, secs: u64, mut check: impl AsyncFnMut(
     }
 }
 
-async fn registered(stack: &Stack, keys: &[Bytes]) -> usize {
-    let views = stack.devnet.ssv_views();
-    let mut n = 0;
-    for k in keys {
-        if views
-            .getValidator(stack.devnet.accounts.ssv_owner, k.clone())
-            .call()
-            .await
-            .unwrap_or(false)
-        {
-            n += 1;
-        }
-    }
-    n
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_health_and_the_dashboard_on_a_devnet_router() {
     let dir = tempfile::tempdir().unwrap();
     let stack = common::stack(dir.path(), 64).await;
-    let seed = stack.mnemonic.to_seed("");
-    let keys: Vec<Bytes> = (0..2)
-        .map(|i| Bytes::copy_from_slice(seed.signing_key(i).public_key().as_bytes()))
-        .collect();
+    let keys = common::keys(&stack, 2);
     let anvil: SocketAddr = stack.devnet.endpoint_url().authority().parse().unwrap();
     let relay = Relay::start(anvil).await;
     let rpc = format!("execution.rpc_urls=http://{}", relay.addr);
@@ -244,7 +224,7 @@ async fn metrics_health_and_the_dashboard_on_a_devnet_router() {
         "warn",
     );
     until(&stack, "two validators registered", 120, async || {
-        registered(&stack, &keys).await == 2
+        common::registered(&stack, &keys).await == 2
     })
     .await;
     until(&stack, "ready", 30, async || {

@@ -781,6 +781,32 @@ impl Devnet {
         .map(|_| ())
     }
 
+    /// Every log of event `E` that `address` emitted, decoded, in chain order.
+    pub async fn events<E: SolEvent>(&self, address: Address) -> Result<Vec<E>, DevnetError> {
+        let filter = Filter::new()
+            .address(address)
+            .event_signature(E::SIGNATURE_HASH)
+            .from_block(0);
+        let logs = self
+            .provider()
+            .get_logs(&filter)
+            .await
+            .map_err(|source| DevnetError::Rpc {
+                method: "eth_getLogs",
+                source,
+            })?;
+        logs.iter()
+            .map(|l| {
+                E::decode_log(&l.inner)
+                    .map(|e| e.data)
+                    .map_err(|e| DevnetError::EventDecode {
+                        event: E::SIGNATURE,
+                        message: e.to_string(),
+                    })
+            })
+            .collect()
+    }
+
     /// The super node's pubkeys, in deposit order, with their StaFi status (0 uninitial,
     /// 1 deposited, 2 match, 3 staked, 4 unmatch).
     pub async fn super_node_keys(&self) -> Result<Vec<(Bytes, u64)>, DevnetError> {

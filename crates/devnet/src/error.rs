@@ -47,6 +47,12 @@ pub enum DevnetError {
         call: &'static str,
         event: &'static str,
     },
+    /// A log with an event's signature whose data does not decode as that event.
+    #[error("a {event} log does not decode: {message}")]
+    EventDecode {
+        event: &'static str,
+        message: String,
+    },
     /// A JSON-RPC request (anvil_mine, eth_blockNumber, …) failed.
     #[error("{method} failed: {source}")]
     Rpc {

@@ -5,27 +5,16 @@
 mod common;
 
 use alloy::primitives::Address;
-use alloy::providers::Provider;
-use alloy::rpc::types::Filter;
-use alloy::sol_types::SolEvent;
 use common::{pubkey, router, stack, super_node_keys};
 use router::{IntentKind, IntentState};
 use stafi_contracts::deposit_contract::DepositContract::DepositEvent;
 use stafi_contracts::ssv_network::SSVNetwork;
 
-async fn count<E: SolEvent>(stack: &devnet::stack::Stack, address: Address) -> usize {
-    stack
-        .devnet
-        .provider()
-        .get_logs(
-            &Filter::new()
-                .address(address)
-                .event_signature(E::SIGNATURE_HASH)
-                .from_block(0),
-        )
-        .await
-        .unwrap()
-        .len()
+async fn count<E: alloy::sol_types::SolEvent>(
+    stack: &devnet::stack::Stack,
+    address: Address,
+) -> usize {
+    stack.devnet.events::<E>(address).await.unwrap().len()
 }
 
 #[tokio::test(flavor = "multi_thread")]
