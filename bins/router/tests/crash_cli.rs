@@ -227,36 +227,14 @@ async fn kill_at_every_write(stage: &str) {
     // No duplicate deposit, stake, registration or fee recipient; each exit told once, both
     // removed, one withdrawal.
     common::assert_each_once(&stack, &keys).await;
-    let events = async |n: usize, what: &str, found: usize| {
-        assert_eq!(found, n, "{stage}: {what}");
-    };
-    events(
-        2,
-        "SSV exits",
-        d.events::<SSVNetwork::ValidatorExited>(ssv)
-            .await
-            .unwrap()
-            .len(),
-    )
-    .await;
-    events(
-        2,
-        "removals",
-        d.events::<SSVNetwork::ValidatorRemoved>(ssv)
-            .await
-            .unwrap()
-            .len(),
-    )
-    .await;
-    events(
-        1,
-        "withdrawals",
-        d.events::<SSVNetwork::ClusterWithdrawn>(ssv)
-            .await
-            .unwrap()
-            .len(),
-    )
-    .await;
+    let exits = d.events::<SSVNetwork::ValidatorExited>(ssv).await.unwrap();
+    let removals = d.events::<SSVNetwork::ValidatorRemoved>(ssv).await.unwrap();
+    let withdrawals = d.events::<SSVNetwork::ClusterWithdrawn>(ssv).await.unwrap();
+    assert_eq!(
+        (exits.len(), removals.len(), withdrawals.len()),
+        (2, 2, 1),
+        "{stage}: SSV exits, removals, withdrawals"
+    );
     for k in &keys {
         let status = stack.beacon.validator(k).await.unwrap().unwrap().status;
         assert!(
