@@ -1,27 +1,28 @@
-//! Kill at every write: `stafi-router run` on the devnet through a validator's whole life (fee
-//! recipient, deposit, stake, registration, StaFi's ejection → voluntary exit POST, SSV exit,
-//! removal, the emptied cluster's withdrawal), SIGKILLed at the first write of each kind at one
-//! failpoint stage (before the send, after the send, after the receipt), restarted each time.
+//! Kill at every write: `stafi-router run` on the devnet, SIGKILLed at the first write of each
+//! kind at one failpoint stage (before the send, after the send, after the receipt) and started
+//! again each time, through two flows:
+//! - a validator's whole life: fee recipient, deposit, stake, registration, StaFi's ejection →
+//!   voluntary exit POST, SSV exit, removal, the emptied cluster's withdrawal;
+//! - a cluster's funding: a legacy SSV-token cluster migrated to ETH, topped up when the network
+//!   fee rises, reactivated after a liquidation.
+//!
 //! Afterwards: no duplicate deposit or stake, no key reused, each key registered once with one
-//! owner nonce, each exit sent to SSV once, one withdrawal, every intent closed.
+//! owner nonce, each exit sent to SSV once, each cluster write once, every intent closed.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use alloy::primitives::Bytes;
-use alloy::providers::Provider;
+use alloy::primitives::{Bytes, U256};
+use common::Daemon;
 use devnet::stack::Stack;
 use stafi_contracts::ssv_network::SSVNetwork;
 
 mod common;
 
-/// Every kind of write this flow makes, as the failpoints name them.
-const KINDS: [&str; 8] = [
+/// Every kind of write the life flow makes, as the failpoints name them.
+const LIFE: [&str; 8] = [
     "fee_recipient",
     "deposit",
     "stake",
@@ -32,55 +33,105 @@ const KINDS: [&str; 8] = [
     "withdraw",
 ];
 
-/// The failpoints a stage has in this flow: every kind, but a beacon POST has no receipt.
-fn expected(stage: &str) -> BTreeSet<String> {
-    KINDS
+/// Every kind of write the funding flow makes, in order (the fee recipient is written while the
+/// cluster is funded).
+const FUNDING: [&str; 4] = ["migrate", "top_up", "reactivate", "fee_recipient"];
+
+/// The failpoints a stage has among `kinds`: every kind, but a beacon POST has no receipt.
+fn expected(kinds: &[&str], stage: &str) -> BTreeSet<String> {
+    kinds
         .iter()
         .filter(|k| !(stage == "after_receipt" && **k == "exit_post"))
         .map(|k| format!("{stage}.{k}"))
         .collect()
 }
 
-struct Daemon {
-    child: Child,
-    stopped_at: Arc<Mutex<Option<String>>>,
+/// The failpoints reached so far.
+fn hit(markers: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(markers)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
-fn start(stack: &Stack, stage: &str, markers: &Path) -> Daemon {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
-        .args(["run", "--config"])
-        .arg(&stack.files.config)
-        .env_remove("STAFI_ROUTER_CONFIG")
-        .env("STAFI_ROUTER_LOG", "warn")
-        .env("STAFI_ROUTER_FAILPOINT", stage)
-        .env("STAFI_ROUTER_FAILPOINT_DIR", markers)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let stopped_at: Arc<Mutex<Option<String>>> = Arc::default();
-    let err = child.stderr.take().unwrap();
-    let seen = stopped_at.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("FAILPOINT ") {
-                *seen.lock().unwrap() = Some(rest.to_owned());
-            }
+/// A router under crash test: stops at one stage's failpoints, is killed there and restarted.
+struct Crashing<'a> {
+    stack: &'a Stack,
+    stage: &'a str,
+    markers: &'a Path,
+    daemon: Daemon,
+    crashes: Vec<String>,
+    started: Instant,
+}
+
+impl<'a> Crashing<'a> {
+    fn start(stack: &'a Stack, stage: &'a str, markers: &'a Path) -> Self {
+        Self {
+            stack,
+            stage,
+            markers,
+            daemon: Self::spawn(stack, stage, markers),
+            crashes: Vec::new(),
+            started: Instant::now(),
         }
-    });
-    Daemon { child, stopped_at }
-}
-
-fn kill(d: &mut Daemon, signal: &str) {
-    let _ = Command::new("kill")
-        .args([signal, &d.child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while matches!(d.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
     }
-    let _ = d.child.kill();
-    let _ = d.child.wait();
+
+    fn spawn(stack: &Stack, stage: &str, markers: &Path) -> Daemon {
+        Daemon::start(
+            stack,
+            &[
+                ("STAFI_ROUTER_FAILPOINT", stage),
+                ("STAFI_ROUTER_FAILPOINT_DIR", markers.to_str().unwrap()),
+            ],
+            &[],
+        )
+    }
+
+    /// One round: a router standing at a failpoint is SIGKILLed there and started again (true);
+    /// one that exited fails the test.
+    async fn round(&mut self) -> bool {
+        assert!(
+            self.started.elapsed() < Duration::from_mins(5),
+            "{}: the flow did not finish; crashed at {:?}",
+            self.stage,
+            self.crashes
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let stopped = self.daemon.stopped_at.lock().unwrap().take();
+        if let Some(point) = stopped {
+            self.daemon.kill("-KILL");
+            self.crashes.push(point);
+            self.daemon = Self::spawn(self.stack, self.stage, self.markers);
+            return true;
+        }
+        self.daemon.assert_running(self.stage);
+        false
+    }
+
+    /// Every one of `kinds` has stopped at this stage and the router runs past it.
+    async fn passed(&mut self, kinds: &[&str]) -> bool {
+        let want = expected(kinds, self.stage);
+        if !want.is_subset(&hit(self.markers)) {
+            return false;
+        }
+        // The marker is written just before the router says it stopped.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        self.daemon.stopped_at.lock().unwrap().is_none()
+    }
+
+    /// Stops the router (SIGTERM); asserts that every kind of the flow stopped once.
+    fn finish(mut self, kinds: &[&str]) {
+        self.daemon.kill("-TERM");
+        let hit = hit(self.markers);
+        assert_eq!(
+            hit,
+            expected(kinds, self.stage),
+            "{}: crashed at {:?}",
+            self.stage,
+            self.crashes
+        );
+        assert_eq!(self.crashes.len(), hit.len());
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -114,26 +165,11 @@ async fn kill_at_every_write(stage: &str) {
     let ssv = d.addresses.ssv_network;
     let seed = stack.mnemonic.to_seed("");
     let keys = common::keys(&stack, 2);
-    let started = Instant::now();
     let mut ejected = false;
-    let mut crashes = Vec::new();
-    let mut daemon = start(&stack, stage, markers.path());
+    let mut run = Crashing::start(&stack, stage, markers.path());
     loop {
-        assert!(
-            started.elapsed() < Duration::from_mins(5),
-            "{stage}: the flow did not finish; crashed at {crashes:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let stopped = daemon.stopped_at.lock().unwrap().take();
-        if let Some(point) = stopped {
-            // The router stands at the failpoint: kill it there, start it again.
-            kill(&mut daemon, "-KILL");
-            crashes.push(point);
-            daemon = start(&stack, stage, markers.path());
+        if run.round().await {
             continue;
-        }
-        if let Ok(Some(status)) = daemon.child.try_wait() {
-            panic!("{stage}: the router exited ({status}) after {crashes:?}");
         }
         d.vote_deposited().await.unwrap();
         if !ejected && let Some(indices) = may_exit(&stack, &keys).await {
@@ -149,22 +185,15 @@ async fn kill_at_every_write(stage: &str) {
             .await
             .unwrap()
             .is_empty();
-        if withdrawn
-            && expected(stage)
-                .iter()
-                .all(|m| markers.path().join(m).exists())
-        {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            if daemon.stopped_at.lock().unwrap().is_none() {
-                break;
-            }
+        if withdrawn && run.passed(&LIFE).await {
+            break;
         }
     }
-    kill(&mut daemon, "-TERM");
+    run.finish(&LIFE);
 
     // One writer: while a router runs, another process is refused the data directory (every
     // restart above also took over the lock a SIGKILLed router left behind).
-    let mut running = start(&stack, "none", markers.path());
+    let mut running = Daemon::start(&stack, &[], &[]);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let second = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
         .args(["status", "--config"])
@@ -178,7 +207,7 @@ async fn kill_at_every_write(stage: &str) {
             && refused.contains(&format!("in use by process {}", running.child.id())),
         "{refused}"
     );
-    kill(&mut running, "-TERM");
+    running.kill("-TERM");
 
     // No secret in what the router writes: debug logs of a plan, and the store's bytes.
     let plan = common::ok(&stack, &["plan", "--json"], "debug");
@@ -216,14 +245,6 @@ async fn kill_at_every_write(stage: &str) {
         }
     }
 
-    // Every kind was stopped at once at this stage, and the flow still finished.
-    let hit: BTreeSet<String> = std::fs::read_dir(markers.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(hit, expected(stage), "{stage}: crashed at {crashes:?}");
-    assert_eq!(crashes.len(), hit.len());
-
     // No duplicate deposit, stake, registration or fee recipient; each exit told once, both
     // removed, one withdrawal.
     common::assert_each_once(&stack, &keys).await;
@@ -243,34 +264,8 @@ async fn kill_at_every_write(stage: &str) {
         );
     }
 
-    // Every intent is closed, each write mined once.
-    let settings = router::Config::load(&stack.files.config, std::iter::empty(), &[]).unwrap();
-    let store = router::Store::open(
-        &settings.config.data_dir,
-        &router::StoreIdentity {
-            chain_id: settings.profile.chain_id(),
-            ssv_network: settings.ssv_network,
-            ssv_owner: owner,
-            super_node: d.accounts.super_node,
-        },
-    )
-    .unwrap();
-    assert!(store.open_intents().unwrap().is_empty(), "{stage}");
-    let intents = store.intents().unwrap();
-    let mut mined: Vec<(String, Vec<u64>)> = intents
-        .iter()
-        .filter(|r| matches!(r.state, router::IntentState::Mined { success: true, .. }))
-        .map(|r| {
-            (
-                r.intent.kind.label().to_owned(),
-                r.intent.key_indices.clone(),
-            )
-        })
-        .collect();
-    let n = mined.len();
-    mined.sort();
-    mined.dedup();
-    assert_eq!(mined.len(), n, "{stage}: a write mined twice: {intents:#?}");
+    // Every intent is closed, each write mined once; one registration, owner nonce 0.
+    let intents = common::assert_intents_closed(&stack, stage);
     let registrations: Vec<_> = intents
         .iter()
         .filter(|r| r.intent.kind == router::IntentKind::Register)
@@ -295,340 +290,156 @@ async fn killed_after_each_receipt() {
     kill_at_every_write("after_receipt").await;
 }
 
-/// What the fault proxy does to a JSON-RPC request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fault {
-    None,
-    /// HTTP 500.
-    ServerError,
-    /// HTTP 429 with `Retry-After: 1`.
-    RateLimited,
-    /// The connection is closed without an answer.
-    Dropped,
-    /// Half of the JSON body.
-    Truncated,
-    /// No answer within the router's request timeout.
-    Timeout,
-    /// `eth_getTransactionReceipt` answers `null` (the transaction "was never mined").
-    LyingReceipt,
-    /// `eth_chainId` answers another chain.
-    WrongChain,
-}
-
-/// An HTTP proxy in front of anvil that injects one fault at a time.
-struct FaultProxy {
-    url: String,
-    fault: Arc<Mutex<Fault>>,
-    faulted: Arc<std::sync::atomic::AtomicU64>,
-    /// Requests passed on to anvil.
-    served: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl FaultProxy {
-    async fn start(upstream: String) -> Self {
-        use http_body_util::{BodyExt as _, Full};
-        use hyper::body::Bytes as Body;
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let fault = Arc::new(Mutex::new(Fault::None));
-        let faulted = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let served = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let client = alloy::transports::http::reqwest::Client::new();
-        let (f, n, ok) = (fault.clone(), faulted.clone(), served.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let (f, n, ok, client, upstream) = (
-                    f.clone(),
-                    n.clone(),
-                    ok.clone(),
-                    client.clone(),
-                    upstream.clone(),
-                );
-                tokio::spawn(async move {
-                    if *f.lock().unwrap() == Fault::Dropped {
-                        n.fetch_add(1, Ordering::SeqCst);
-                        drop(stream);
-                        return;
-                    }
-                    let service = hyper::service::service_fn(
-                        move |req: hyper::Request<hyper::body::Incoming>| {
-                            let (f, n, ok, client, upstream) = (
-                                f.clone(),
-                                n.clone(),
-                                ok.clone(),
-                                client.clone(),
-                                upstream.clone(),
-                            );
-                            async move {
-                                let body = req.into_body().collect().await?.to_bytes();
-                                let fault = *f.lock().unwrap();
-                                let text = String::from_utf8_lossy(&body).into_owned();
-                                let count = |hit: bool| {
-                                    if hit {
-                                        n.fetch_add(1, Ordering::SeqCst);
-                                    }
-                                    hit
-                                };
-                                let reply = |status: u16, body: String| {
-                                    hyper::Response::builder()
-                                        .status(status)
-                                        .header("content-type", "application/json")
-                                        .header("retry-after", "1")
-                                        .body(Full::new(Body::from(body)))
-                                        .unwrap()
-                                };
-                                match fault {
-                                    Fault::ServerError if count(true) => {
-                                        return Ok::<_, hyper::Error>(reply(
-                                            500,
-                                            "internal error".into(),
-                                        ));
-                                    }
-                                    Fault::RateLimited if count(true) => {
-                                        return Ok(reply(
-                                            429,
-                                            "{\"error\":\"rate limited\"}".into(),
-                                        ));
-                                    }
-                                    Fault::Timeout if count(true) => {
-                                        tokio::time::sleep(Duration::from_secs(5)).await;
-                                        return Ok(reply(504, String::new()));
-                                    }
-                                    Fault::LyingReceipt
-                                        if count(text.contains("eth_getTransactionReceipt")) =>
-                                    {
-                                        let id = serde_json::from_str::<serde_json::Value>(&text)
-                                            .map(|v| v["id"].clone())
-                                            .unwrap_or_default();
-                                        return Ok(reply(
-                                        200,
-                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": null}).to_string(),
-                                    ));
-                                    }
-                                    Fault::WrongChain if count(text.contains("eth_chainId")) => {
-                                        let id = serde_json::from_str::<serde_json::Value>(&text)
-                                            .map(|v| v["id"].clone())
-                                            .unwrap_or_default();
-                                        return Ok(reply(
-                                        200,
-                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": "0x1"}).to_string(),
-                                    ));
-                                    }
-                                    _ => {}
-                                }
-                                ok.fetch_add(1, Ordering::SeqCst);
-                                let answer = client
-                                    .post(&upstream)
-                                    .header("content-type", "application/json")
-                                    .body(body.to_vec())
-                                    .send()
-                                    .await
-                                    .unwrap()
-                                    .bytes()
-                                    .await
-                                    .unwrap();
-                                let answer = if fault == Fault::Truncated && count(true) {
-                                    answer.slice(..answer.len() / 2)
-                                } else {
-                                    answer
-                                };
-                                Ok(reply(200, String::from_utf8_lossy(&answer).into_owned()))
-                            }
-                        },
-                    );
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(false)
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Self {
-            url,
-            fault,
-            faulted,
-            served,
-        }
-    }
-
-    fn set(&self, fault: Fault) {
-        *self.fault.lock().unwrap() = fault;
-    }
-}
-
-fn start_with(stack: &Stack, set: &[&str]) -> Daemon {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stafi-router"));
-    cmd.args(["run", "--config"])
-        .arg(&stack.files.config)
-        .env_remove("STAFI_ROUTER_CONFIG")
-        .env("STAFI_ROUTER_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for s in set {
-        cmd.args(["--set", s]);
-    }
-    let mut child = cmd.spawn().expect("the binary runs");
-    let stopped_at: Arc<Mutex<Option<String>>> = Arc::default();
-    let err = child.stderr.take().unwrap();
-    let seen = stopped_at.clone();
-    std::thread::spawn(move || {
-        let lines: Vec<String> = BufReader::new(err).lines().map_while(Result::ok).collect();
-        *seen.lock().unwrap() = Some(lines.join("\n"));
-    });
-    Daemon { child, stopped_at }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn rpc_faults_never_make_a_write_go_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let stack = common::stack(dir.path(), 64).await;
-    let d = &stack.devnet;
-    let proxy = FaultProxy::start(d.endpoint_url().to_string()).await;
-    let rpc = format!("execution.rpc_urls={}", proxy.url);
-    let settings = [
-        rpc.as_str(),
-        "execution.request_timeout_secs=2",
-        "pass.replace_after_secs=2",
-        "pass.receipt_timeout_secs=6",
-    ];
-
-    // An endpoint on another chain: refused at start, nothing sent.
-    let sent = async || {
-        (
-            d.provider()
-                .get_transaction_count(d.accounts.ssv_owner)
-                .await
-                .unwrap(),
-            d.provider()
-                .get_transaction_count(d.accounts.super_node)
-                .await
-                .unwrap(),
-        )
-    };
-    let before = sent().await;
-    proxy.set(Fault::WrongChain);
-    let mut wrong = start_with(&stack, &settings);
-    let status = wrong.child.wait().unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    let said = wrong.stopped_at.lock().unwrap().clone().unwrap_or_default();
-    assert!(
-        !status.success() && said.contains("is on chain 1"),
-        "{said}"
-    );
-    assert_eq!(sent().await, before);
-
-    // Faults, one after the other, while StaFi's oracles vote; then a clean endpoint.
-    proxy.set(Fault::None);
-    let mut daemon = start_with(&stack, &settings);
-    let faults = [
-        Fault::ServerError,
-        Fault::RateLimited,
-        Fault::Dropped,
-        Fault::Truncated,
-        Fault::Timeout,
-        Fault::LyingReceipt,
-    ];
-    let keys = common::keys(&stack, 2);
-    let started = Instant::now();
-    let mut survived = BTreeSet::new();
-    // The first pass's writes (the fee recipient, the deposit) meet receipts that say "not
-    // mined": the router waits, replaces with the same nonce, and closes them from the chain.
-    proxy.set(Fault::LyingReceipt);
-    let before = proxy.faulted.load(Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_secs(4)).await;
-    if proxy.faulted.load(Ordering::SeqCst) > before {
-        survived.insert(format!("{:?}", Fault::LyingReceipt));
-    }
-    for fault in faults.iter().cycle().take(12) {
-        // The fault while StaFi's oracles vote (so the router's writes and receipts meet it),
-        // then a clean endpoint for a while.
-        proxy.set(*fault);
-        let before = proxy.faulted.load(Ordering::SeqCst);
-        d.vote_deposited().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
-        if proxy.faulted.load(Ordering::SeqCst) > before {
-            survived.insert(format!("{fault:?}"));
-        }
-        proxy.set(Fault::None);
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
-        if let Ok(Some(status)) = daemon.child.try_wait() {
-            std::thread::sleep(Duration::from_millis(200));
-            panic!(
-                "the router exited ({status}) under {fault:?}: {}",
-                daemon
-                    .stopped_at
-                    .lock()
-                    .unwrap()
-                    .clone()
-                    .unwrap_or_default()
-            );
-        }
-    }
-    proxy.set(Fault::None);
-    common::until_registered(
-        &stack,
-        &keys,
-        Duration::from_mins(4).saturating_sub(started.elapsed()),
+/// A devnet from before SSV v2 (no v2 operators, a network fee that is also a valid SSV fee):
+/// four legacy operators and the SSV owner's legacy cluster with one validator, then the
+/// upgrade block and v2's ETH network fee. The router migrates legacy clusters.
+async fn legacy_stack(dir: &Path) -> (Stack, Vec<u64>) {
+    let stack = Stack::start(
+        devnet::Devnet::builder()
+            .pool_funding(U256::ZERO)
+            .network_fee(U256::from(3_360_000_000u64))
+            .operators(Vec::new()),
+        dir,
+        keygen::Kdf::Scrypt { n: 2, r: 8, p: 1 },
     )
-    .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    kill(&mut daemon, "-TERM");
-    let all: BTreeSet<String> = faults.iter().map(|f| format!("{f:?}")).collect();
-    assert_eq!(survived, all, "faults that reached the router");
-
-    // Nothing went twice.
-    common::assert_each_once(&stack, &keys).await;
+    .await
+    .unwrap();
+    let d = &stack.devnet;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let key = Bytes::from(format!("legacy operator {i}").into_bytes());
+        ids.push(
+            d.register_legacy_operator(key, U256::from(1_000_000_000u64))
+                .await
+                .unwrap(),
+        );
+    }
+    let legacy_key = common::keys(&stack, 41).pop().unwrap();
+    d.seed_legacy_cluster(
+        d.accounts.ssv_owner,
+        &ids,
+        legacy_key,
+        U256::from(50 * common::ETH),
+    )
+    .await
+    .unwrap();
+    d.announce_upgrade_block().await.unwrap();
+    d.set_network_fee(U256::from(3_370_000_000u64))
+        .await
+        .unwrap();
+    let mut config = std::fs::read_to_string(&stack.files.config).unwrap();
+    config.push_str("\n[runway]\nmigrate_legacy = true\n");
+    std::fs::write(&stack.files.config, config).unwrap();
+    (stack, ids)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn two_endpoints_fail_over_and_back() {
+async fn kill_at_every_funding_write(stage: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let stack = common::stack(dir.path(), 64).await;
+    let markers = tempfile::tempdir().unwrap();
+    let (stack, ids) = legacy_stack(dir.path()).await;
     let d = &stack.devnet;
-    let a = FaultProxy::start(d.endpoint_url().to_string()).await;
-    let b = FaultProxy::start(d.endpoint_url().to_string()).await;
-    let rpc = format!("execution.rpc_urls={},{}", a.url, b.url);
-    let keys = common::keys(&stack, 2);
-    // The first endpoint is gone from the start: the router works through the second.
-    a.set(Fault::Dropped);
-    let mut daemon = start_with(&stack, &[rpc.as_str(), "execution.request_timeout_secs=2"]);
-    let started = Instant::now();
+    let (owner, ssv) = (d.accounts.ssv_owner, d.addresses.ssv_network);
+    let mut run = Crashing::start(&stack, stage, markers.path());
+    // The migration first.
     while d
-        .super_node_keys()
+        .events::<SSVNetwork::ClusterMigratedToETH>(ssv)
         .await
         .unwrap()
-        .iter()
-        .filter(|(_, s)| *s >= 1)
-        .count()
-        < 2
+        .is_empty()
+        || !run.passed(&FUNDING[..1]).await
     {
-        assert!(
-            started.elapsed() < Duration::from_mins(2),
-            "no deposit through the second endpoint"
-        );
-        assert!(
-            matches!(daemon.child.try_wait(), Ok(None)),
-            "the router exited"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        run.round().await;
+        d.mine(1).await.unwrap();
     }
-    // Back: the first answers again and the second goes away.
-    let served_a = a.served.load(Ordering::SeqCst);
-    a.set(Fault::None);
-    b.set(Fault::Dropped);
-    common::until_registered(
-        &stack,
-        &keys,
-        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    // The DAO raises the network fee about ninefold: the 90 days the migration funded shrink
+    // below the 30-day floor, and the router tops the cluster up.
+    d.set_network_fee(U256::from(30_000_000_000u64))
+        .await
+        .unwrap();
+    while d
+        .events::<SSVNetwork::ClusterDeposited>(ssv)
+        .await
+        .unwrap()
+        .is_empty()
+        || !run.passed(&FUNDING[..2]).await
+    {
+        run.round().await;
+        d.mine(1).await.unwrap();
+    }
+    // With the router stopped (a running one would top up again first), a far higher fee
+    // leaves the cluster liquidatable and a liquidator takes it; started again, the router
+    // reactivates it.
+    run.daemon.kill("-TERM");
+    d.set_network_fee(U256::from(1_000_000_000_000u64))
+        .await
+        .unwrap();
+    d.mine(10).await.unwrap();
+    let last = d
+        .events::<SSVNetwork::ClusterDeposited>(ssv)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    devnet::send(
+        d.ssv_network()
+            .liquidate(owner, ids.clone(), last.cluster)
+            .from(d.accounts.user),
+        "SSVNetwork.liquidate",
+        None,
     )
-    .await;
-    kill(&mut daemon, "-TERM");
-    assert!(
-        a.served.load(Ordering::SeqCst) > served_a,
-        "the first endpoint was used again"
+    .await
+    .unwrap();
+    run.daemon = Crashing::spawn(&stack, stage, markers.path());
+    while d
+        .events::<SSVNetwork::ClusterReactivated>(ssv)
+        .await
+        .unwrap()
+        .is_empty()
+        || !run.passed(&FUNDING).await
+    {
+        run.round().await;
+        d.mine(1).await.unwrap();
+    }
+    run.finish(&FUNDING);
+
+    // Each cluster write once: one migration, one top-up, one liquidation, one reactivation.
+    let counts = (
+        d.events::<SSVNetwork::ClusterMigratedToETH>(ssv)
+            .await
+            .unwrap()
+            .len(),
+        d.events::<SSVNetwork::ClusterDeposited>(ssv)
+            .await
+            .unwrap()
+            .len(),
+        d.events::<SSVNetwork::ClusterLiquidated>(ssv)
+            .await
+            .unwrap()
+            .len(),
+        d.events::<SSVNetwork::ClusterReactivated>(ssv)
+            .await
+            .unwrap()
+            .len(),
     );
-    assert!(b.faulted.load(Ordering::SeqCst) > 0 && a.faulted.load(Ordering::SeqCst) > 0);
-    // Nothing went twice.
-    common::assert_each_once(&stack, &keys).await;
+    assert_eq!(
+        counts,
+        (1, 1, 1, 1),
+        "{stage}: migrations, top-ups, liquidations, reactivations"
+    );
+    common::assert_intents_closed(&stack, stage);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn funding_killed_before_each_send() {
+    kill_at_every_funding_write("before_send").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn funding_killed_after_each_send() {
+    kill_at_every_funding_write("after_send").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn funding_killed_after_each_receipt() {
+    kill_at_every_funding_write("after_receipt").await;
 }

@@ -1,8 +1,11 @@
 //! What the binary's devnet tests share: a stack with a funded pool, and a one-shot command.
 #![allow(dead_code)] // each test file uses a part
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use alloy::primitives::{Bytes, U256};
 use devnet::Devnet;
@@ -67,12 +70,12 @@ pub async fn registered(stack: &Stack, keys: &[Bytes]) -> usize {
 
 /// Votes MATCH for deposited keys, as StaFi's oracles, until every one of `keys` is registered
 /// on SSV; panics after `limit`.
-pub async fn until_registered(stack: &Stack, keys: &[Bytes], limit: std::time::Duration) {
-    let started = std::time::Instant::now();
+pub async fn until_registered(stack: &Stack, keys: &[Bytes], limit: Duration) {
+    let started = Instant::now();
     while registered(stack, keys).await < keys.len() {
         assert!(started.elapsed() < limit, "not registered after {limit:?}");
         stack.devnet.vote_deposited().await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
@@ -116,4 +119,116 @@ pub async fn assert_each_once(stack: &Stack, keys: &[Bytes]) {
         1,
         "fee recipient"
     );
+}
+
+/// `stafi-router run` in the background, its stderr read line by line.
+pub struct Daemon {
+    pub child: Child,
+    /// The failpoint the router stands at (`<stage> <kind> reached`), taken by the test.
+    pub stopped_at: Arc<Mutex<Option<String>>>,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Daemon {
+    /// Starts `stafi-router run` on the stack's configuration with `env` added and each of
+    /// `set` as a `--set` override.
+    pub fn start(stack: &Stack, env: &[(&str, &str)], set: &[&str]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stafi-router"));
+        cmd.args(["run", "--config"])
+            .arg(&stack.files.config)
+            .env_remove("STAFI_ROUTER_CONFIG")
+            .env("STAFI_ROUTER_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for s in set {
+            cmd.args(["--set", s]);
+        }
+        let mut child = cmd.spawn().expect("the binary runs");
+        let stopped_at: Arc<Mutex<Option<String>>> = Arc::default();
+        let lines: Arc<Mutex<Vec<String>>> = Arc::default();
+        let err = child.stderr.take().unwrap();
+        let (seen, all) = (stopped_at.clone(), lines.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("FAILPOINT ") {
+                    *seen.lock().unwrap() = Some(rest.to_owned());
+                }
+                all.lock().unwrap().push(line);
+            }
+        });
+        Self {
+            child,
+            stopped_at,
+            lines,
+        }
+    }
+
+    /// What it wrote to stderr so far.
+    pub fn said(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    /// Panics, with what it said, when it has exited.
+    pub fn assert_running(&mut self, context: &str) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            std::thread::sleep(Duration::from_millis(200));
+            panic!("{context}: the router exited ({status}): {}", self.said());
+        }
+    }
+
+    /// Sends `signal` (`-KILL`, `-TERM`) and waits for the process to end (SIGKILL after 30 s).
+    pub fn kill(&mut self, signal: &str) {
+        let _ = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The stack router's store (the router must not be running).
+pub fn open_store(stack: &Stack) -> router::Store {
+    let settings = router::Config::load(&stack.files.config, std::iter::empty(), &[]).unwrap();
+    router::Store::open(
+        &settings.config.data_dir,
+        &router::StoreIdentity {
+            chain_id: settings.profile.chain_id(),
+            ssv_network: settings.ssv_network,
+            ssv_owner: stack.devnet.accounts.ssv_owner,
+            super_node: stack.devnet.accounts.super_node,
+        },
+    )
+    .unwrap()
+}
+
+/// Every intent of the store is closed and no write was mined twice; the intents.
+pub fn assert_intents_closed(stack: &Stack, context: &str) -> Vec<router::IntentRecord> {
+    let store = open_store(stack);
+    assert!(store.open_intents().unwrap().is_empty(), "{context}");
+    let intents = store.intents().unwrap();
+    let mut mined: Vec<(String, Vec<u64>, Option<Vec<u64>>)> = intents
+        .iter()
+        .filter(|r| matches!(r.state, router::IntentState::Mined { success: true, .. }))
+        .map(|r| {
+            (
+                r.intent.kind.label().to_owned(),
+                r.intent.key_indices.clone(),
+                r.intent.cluster.clone(),
+            )
+        })
+        .collect();
+    let n = mined.len();
+    mined.sort();
+    mined.dedup();
+    assert_eq!(
+        mined.len(),
+        n,
+        "{context}: a write mined twice: {intents:#?}"
+    );
+    intents
 }

@@ -1,0 +1,322 @@
+//! RPC faults: a fault proxy between the router and anvil injects HTTP 500, 429 with
+//! Retry-After, dropped connections, truncated JSON, timeouts, receipts that lie, an endpoint on
+//! another chain; with two endpoints the router fails over and back. Nothing is sent twice.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use alloy::providers::Provider;
+use common::Daemon;
+
+mod common;
+
+/// What the fault proxy does to a JSON-RPC request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    None,
+    /// HTTP 500.
+    ServerError,
+    /// HTTP 429 with `Retry-After: 1`.
+    RateLimited,
+    /// The connection is closed without an answer.
+    Dropped,
+    /// Half of the JSON body.
+    Truncated,
+    /// No answer within the router's request timeout.
+    Timeout,
+    /// `eth_getTransactionReceipt` answers `null` (the transaction "was never mined").
+    LyingReceipt,
+    /// `eth_chainId` answers another chain.
+    WrongChain,
+}
+
+/// An HTTP proxy in front of anvil that injects one fault at a time.
+struct FaultProxy {
+    url: String,
+    fault: Arc<Mutex<Fault>>,
+    faulted: Arc<std::sync::atomic::AtomicU64>,
+    /// Requests passed on to anvil.
+    served: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl FaultProxy {
+    async fn start(upstream: String) -> Self {
+        use http_body_util::{BodyExt as _, Full};
+        use hyper::body::Bytes as Body;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let fault = Arc::new(Mutex::new(Fault::None));
+        let faulted = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let served = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let client = alloy::transports::http::reqwest::Client::new();
+        let (f, n, ok) = (fault.clone(), faulted.clone(), served.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (f, n, ok, client, upstream) = (
+                    f.clone(),
+                    n.clone(),
+                    ok.clone(),
+                    client.clone(),
+                    upstream.clone(),
+                );
+                tokio::spawn(async move {
+                    if *f.lock().unwrap() == Fault::Dropped {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        drop(stream);
+                        return;
+                    }
+                    let service = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            let (f, n, ok, client, upstream) = (
+                                f.clone(),
+                                n.clone(),
+                                ok.clone(),
+                                client.clone(),
+                                upstream.clone(),
+                            );
+                            async move {
+                                let body = req.into_body().collect().await?.to_bytes();
+                                let fault = *f.lock().unwrap();
+                                let text = String::from_utf8_lossy(&body).into_owned();
+                                let count = |hit: bool| {
+                                    if hit {
+                                        n.fetch_add(1, Ordering::SeqCst);
+                                    }
+                                    hit
+                                };
+                                let reply = |status: u16, body: String| {
+                                    hyper::Response::builder()
+                                        .status(status)
+                                        .header("content-type", "application/json")
+                                        .header("retry-after", "1")
+                                        .body(Full::new(Body::from(body)))
+                                        .unwrap()
+                                };
+                                match fault {
+                                    Fault::ServerError if count(true) => {
+                                        return Ok::<_, hyper::Error>(reply(
+                                            500,
+                                            "internal error".into(),
+                                        ));
+                                    }
+                                    Fault::RateLimited if count(true) => {
+                                        return Ok(reply(
+                                            429,
+                                            "{\"error\":\"rate limited\"}".into(),
+                                        ));
+                                    }
+                                    Fault::Timeout if count(true) => {
+                                        tokio::time::sleep(Duration::from_secs(5)).await;
+                                        return Ok(reply(504, String::new()));
+                                    }
+                                    Fault::LyingReceipt
+                                        if count(text.contains("eth_getTransactionReceipt")) =>
+                                    {
+                                        let id = serde_json::from_str::<serde_json::Value>(&text)
+                                            .map(|v| v["id"].clone())
+                                            .unwrap_or_default();
+                                        return Ok(reply(
+                                        200,
+                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": null}).to_string(),
+                                    ));
+                                    }
+                                    Fault::WrongChain if count(text.contains("eth_chainId")) => {
+                                        let id = serde_json::from_str::<serde_json::Value>(&text)
+                                            .map(|v| v["id"].clone())
+                                            .unwrap_or_default();
+                                        return Ok(reply(
+                                        200,
+                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": "0x1"}).to_string(),
+                                    ));
+                                    }
+                                    _ => {}
+                                }
+                                ok.fetch_add(1, Ordering::SeqCst);
+                                let answer = client
+                                    .post(&upstream)
+                                    .header("content-type", "application/json")
+                                    .body(body.to_vec())
+                                    .send()
+                                    .await
+                                    .unwrap()
+                                    .bytes()
+                                    .await
+                                    .unwrap();
+                                let answer = if fault == Fault::Truncated && count(true) {
+                                    answer.slice(..answer.len() / 2)
+                                } else {
+                                    answer
+                                };
+                                Ok(reply(200, String::from_utf8_lossy(&answer).into_owned()))
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(false)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self {
+            url,
+            fault,
+            faulted,
+            served,
+        }
+    }
+
+    fn set(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = fault;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rpc_faults_never_make_a_write_go_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::stack(dir.path(), 64).await;
+    let d = &stack.devnet;
+    let proxy = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let rpc = format!("execution.rpc_urls={}", proxy.url);
+    let settings = [
+        rpc.as_str(),
+        "execution.request_timeout_secs=2",
+        "pass.replace_after_secs=2",
+        "pass.receipt_timeout_secs=6",
+    ];
+
+    // An endpoint on another chain: refused at start, nothing sent.
+    let sent = async || {
+        (
+            d.provider()
+                .get_transaction_count(d.accounts.ssv_owner)
+                .await
+                .unwrap(),
+            d.provider()
+                .get_transaction_count(d.accounts.super_node)
+                .await
+                .unwrap(),
+        )
+    };
+    let before = sent().await;
+    proxy.set(Fault::WrongChain);
+    let mut wrong = Daemon::start(&stack, &[], &settings);
+    let status = wrong.child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let said = wrong.said();
+    assert!(
+        !status.success() && said.contains("is on chain 1"),
+        "{said}"
+    );
+    assert_eq!(sent().await, before);
+
+    // Faults, one after the other, while StaFi's oracles vote; then a clean endpoint.
+    proxy.set(Fault::None);
+    let mut daemon = Daemon::start(&stack, &[], &settings);
+    let faults = [
+        Fault::ServerError,
+        Fault::RateLimited,
+        Fault::Dropped,
+        Fault::Truncated,
+        Fault::Timeout,
+        Fault::LyingReceipt,
+    ];
+    let keys = common::keys(&stack, 2);
+    let started = Instant::now();
+    let mut survived = BTreeSet::new();
+    // The first pass's writes (the fee recipient, the deposit) meet receipts that say "not
+    // mined": the router waits, replaces with the same nonce, and closes them from the chain.
+    proxy.set(Fault::LyingReceipt);
+    let before = proxy.faulted.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    if proxy.faulted.load(Ordering::SeqCst) > before {
+        survived.insert(format!("{:?}", Fault::LyingReceipt));
+    }
+    for fault in faults.iter().cycle().take(12) {
+        // The fault while StaFi's oracles vote (so the router's writes and receipts meet it),
+        // then a clean endpoint for a while.
+        proxy.set(*fault);
+        let before = proxy.faulted.load(Ordering::SeqCst);
+        d.vote_deposited().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        if proxy.faulted.load(Ordering::SeqCst) > before {
+            survived.insert(format!("{fault:?}"));
+        }
+        proxy.set(Fault::None);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        daemon.assert_running(&format!("under {fault:?}"));
+    }
+    proxy.set(Fault::None);
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    daemon.kill("-TERM");
+    let all: BTreeSet<String> = faults.iter().map(|f| format!("{f:?}")).collect();
+    assert_eq!(survived, all, "faults that reached the router");
+
+    // Nothing went twice.
+    common::assert_each_once(&stack, &keys).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_endpoints_fail_over_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::stack(dir.path(), 64).await;
+    let d = &stack.devnet;
+    let a = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let b = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let rpc = format!("execution.rpc_urls={},{}", a.url, b.url);
+    let keys = common::keys(&stack, 2);
+    // The first endpoint is gone from the start: the router works through the second.
+    a.set(Fault::Dropped);
+    let mut daemon = Daemon::start(
+        &stack,
+        &[],
+        &[rpc.as_str(), "execution.request_timeout_secs=2"],
+    );
+    let started = Instant::now();
+    while d
+        .super_node_keys()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(_, s)| *s >= 1)
+        .count()
+        < 2
+    {
+        assert!(
+            started.elapsed() < Duration::from_mins(2),
+            "no deposit through the second endpoint"
+        );
+        assert!(
+            matches!(daemon.child.try_wait(), Ok(None)),
+            "the router exited"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // Back: the first answers again and the second goes away.
+    let served_a = a.served.load(Ordering::SeqCst);
+    a.set(Fault::None);
+    b.set(Fault::Dropped);
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
+    daemon.kill("-TERM");
+    assert!(
+        a.served.load(Ordering::SeqCst) > served_a,
+        "the first endpoint was used again"
+    );
+    assert!(b.faulted.load(Ordering::SeqCst) > 0 && a.faulted.load(Ordering::SeqCst) > 0);
+    // Nothing went twice.
+    common::assert_each_once(&stack, &keys).await;
+}
