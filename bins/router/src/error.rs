@@ -173,6 +173,13 @@ pub enum CliError {
     },
 
     // Keys.
+    /// A secret file (a password file, a mnemonic file) that the group or others may read.
+    #[error(transparent)]
+    ExposedSecretFile {
+        /// The file and its mode.
+        source: KeygenError,
+    },
+
     /// A mnemonic does not parse (word count, unknown word, checksum).
     #[error("invalid mnemonic{}", from_file(path.as_deref()))]
     InvalidMnemonic {

@@ -153,8 +153,14 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|source| read_error(path, source))
 }
 
-/// The whole of a text file that holds a secret, read straight into a zeroizing buffer.
+/// The whole of a text file that holds a secret, read straight into a zeroizing buffer; refused
+/// when the group or others may read it.
 pub fn read_secret(path: &Path) -> Result<Zeroizing<String>, CliError> {
+    match keygen::ensure_private(path) {
+        // A missing file is reported below, as any unreadable file.
+        Ok(()) | Err(keygen::KeygenError::Io { .. }) => {}
+        Err(source) => return Err(CliError::ExposedSecretFile { source }),
+    }
     let mut file = File::open(path).map_err(|source| read_error(path, source))?;
     // Sized up front so the buffer is not reallocated (and an unzeroed copy left) while reading.
     let len = file
@@ -371,9 +377,26 @@ mod tests {
     fn files(entries: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in entries {
-            std::fs::write(dir.path().join(name), text).unwrap();
+            keygen::write_secret_file(&dir.path().join(name), text.as_bytes()).unwrap();
         }
         dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_file_others_may_read_is_refused_and_named() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = files(&[("pw", "secret\n")]);
+        let path = dir.path().join("pw");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let err = read_password_file(&path).unwrap_err();
+        assert!(
+            matches!(&err, CliError::ExposedSecretFile { source: keygen::KeygenError::ExposedSecretFile { path: p, mode: 0o640 } } if *p == path),
+            "{err}"
+        );
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(read_password_file(&path).unwrap().as_str(), "secret");
     }
 
     fn names(dir: &Path) -> Vec<String> {

@@ -34,7 +34,11 @@ fn s(path: &Path) -> &str {
 /// A temp dir holding the test mnemonic in `mnemonic.txt`.
 fn mnemonic_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mnemonic.txt"), format!("{ABOUT}\n")).unwrap();
+    keygen::write_secret_file(
+        &dir.path().join("mnemonic.txt"),
+        format!("{ABOUT}\n").as_bytes(),
+    )
+    .unwrap();
     dir
 }
 

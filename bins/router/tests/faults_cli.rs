@@ -30,6 +30,8 @@ enum Fault {
     LyingReceipt,
     /// `eth_chainId` answers another chain.
     WrongChain,
+    /// `eth_blockNumber` answers this old block: an endpoint stuck behind the chain.
+    StaleHead(u64),
 }
 
 /// An HTTP proxy in front of anvil that injects one fault at a time.
@@ -121,6 +123,17 @@ impl FaultProxy {
                                         return Ok(reply(
                                         200,
                                         serde_json::json!({"jsonrpc": "2.0", "id": id, "result": null}).to_string(),
+                                    ));
+                                    }
+                                    Fault::StaleHead(block)
+                                        if count(text.contains("eth_blockNumber")) =>
+                                    {
+                                        let id = serde_json::from_str::<serde_json::Value>(&text)
+                                            .map(|v| v["id"].clone())
+                                            .unwrap_or_default();
+                                        return Ok(reply(
+                                        200,
+                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": format!("{block:#x}")}).to_string(),
                                     ));
                                     }
                                     Fault::WrongChain if count(text.contains("eth_chainId")) => {
@@ -319,4 +332,71 @@ async fn two_endpoints_fail_over_and_back() {
     assert!(b.faulted.load(Ordering::SeqCst) > 0 && a.faulted.load(Ordering::SeqCst) > 0);
     // Nothing went twice.
     common::assert_each_once(&stack, &keys).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_head_or_another_chain_after_start_is_not_acted_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::stack(dir.path(), 64).await;
+    let d = &stack.devnet;
+    let proxy = FaultProxy::start(d.endpoint_url().to_string()).await;
+    let rpc = format!("execution.rpc_urls={}", proxy.url);
+    let keys = common::keys(&stack, 2);
+    let early = d.block_number().await.unwrap();
+    let mut daemon = Daemon::start(
+        &stack,
+        &[],
+        &[rpc.as_str(), "execution.request_timeout_secs=2"],
+    );
+    let started = Instant::now();
+    while d
+        .super_node_keys()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(_, s)| *s >= 1)
+        .count()
+        < 2
+    {
+        assert!(started.elapsed() < Duration::from_mins(2), "no deposits");
+        daemon.assert_running("before the stale head");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    // The endpoint now says the head is a block from before both deposits, while StaFi's
+    // oracles vote and blocks go on: the router must not deposit those keys again, nor stake
+    // or register on what it cannot see.
+    proxy.set(Fault::StaleHead(early));
+    for _ in 0..16 {
+        d.vote_deposited().await.unwrap();
+        d.mine(1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        daemon.assert_running("under a stale head");
+    }
+    assert!(proxy.faulted.load(Ordering::SeqCst) > 0);
+    // Then the endpoint answers for another chain: no pass, nothing sent, until it is back.
+    proxy.set(Fault::WrongChain);
+    let before = proxy.faulted.load(Ordering::SeqCst);
+    let sent = common::assert_no_failed_transaction(&stack).await;
+    for _ in 0..8 {
+        d.vote_deposited().await.unwrap();
+        d.mine(1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        daemon.assert_running("on another chain");
+    }
+    assert!(proxy.faulted.load(Ordering::SeqCst) > before);
+    assert_eq!(
+        common::assert_no_failed_transaction(&stack).await,
+        sent,
+        "sent while the endpoint was on another chain"
+    );
+    proxy.set(Fault::None);
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
+    daemon.kill("-TERM");
+    common::assert_each_once(&stack, &keys).await;
+    common::assert_no_failed_transaction(&stack).await;
 }

@@ -115,6 +115,13 @@ fn write_files(
             path: path.clone(),
             message: e.to_string(),
         })?;
+        // The router refuses secret files others may read; alloy writes with the umask's mode.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(io(&path))?;
+        }
         Ok(path)
     };
     let super_node_keystore = account("super-node", devnet.accounts.super_node)?;

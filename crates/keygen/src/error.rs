@@ -120,6 +120,14 @@ pub enum KeygenError {
         source: std::io::Error,
     },
 
+    /// A file holding a secret (or what decrypts one) that the group or others may read.
+    #[error(
+        "{} is readable by group or others (mode {mode:04o}); a secret file must be the owner's alone: chmod 600 {}",
+        path.display(),
+        path.display()
+    )]
+    ExposedSecretFile { path: PathBuf, mode: u32 },
+
     /// An error about the contents of a file.
     #[error("{}: {source}", path.display())]
     InFile {

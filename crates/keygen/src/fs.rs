@@ -38,6 +38,31 @@ pub fn open_mnemonic_store(path: &Path, password: &str) -> Result<Mnemonic, Keyg
     read_mnemonic_store(path)?.decrypt(password)
 }
 
+/// Refuses a secret file (a password file, a mnemonic store, a keystore) that the group or
+/// others may read or write: [`KeygenError::ExposedSecretFile`] with its mode. On systems
+/// without Unix permissions every file passes.
+pub fn ensure_private(path: &Path) -> Result<(), KeygenError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| KeygenError::Io {
+                path: path.to_owned(),
+                source,
+            })?
+            .permissions()
+            .mode()
+            & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(KeygenError::ExposedSecretFile {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Creates `path` (which must not exist) readable and writable by the owner only, and writes
 /// `contents`.
 pub fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), KeygenError> {

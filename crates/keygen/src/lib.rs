@@ -57,7 +57,8 @@ pub use derivation::{COIN_TYPE, DerivationPath, PURPOSE, Seed, ValidatorKeys};
 pub use error::KeygenError;
 pub use exit::{SignedVoluntaryExit, sign_voluntary_exit, voluntary_exit_domain};
 pub use fs::{
-    open_keystore, open_mnemonic_store, read_keystore, read_mnemonic_store, write_secret_file,
+    ensure_private, open_keystore, open_mnemonic_store, read_keystore, read_mnemonic_store,
+    write_secret_file,
 };
 pub use keystore::{Keystore, KeystoreBuilder};
 pub use mnemonic::{Mnemonic, NEW_MNEMONIC_WORDS};

@@ -40,6 +40,7 @@ impl PasswordSource<'_> {
         prompt: Prompt<'_>,
     ) -> Result<Zeroizing<String>, RouterError> {
         if let Some(path) = self.file {
+            private(&format!("{}'s password file", self.what), path)?;
             let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
                 RouterError::PasswordFile {
                     path: path.to_owned(),
@@ -130,14 +131,32 @@ fn open_account(
     env: &dyn Fn(&str) -> Option<String>,
     prompt: Prompt<'_>,
 ) -> Result<PrivateKeySigner, RouterError> {
+    private(&format!("{role} keystore"), path)?;
     let pw = password.resolve(env, prompt)?;
     PrivateKeySigner::decrypt_keystore(path, pw.as_bytes()).map_err(|e| {
         RouterError::AccountKeystore {
             role,
             path: path.to_owned(),
-            message: e.to_string(),
+            message: match e.to_string() {
+                m if m.contains("Mac Mismatch") => {
+                    "wrong password (the keystore's MAC does not match)".to_owned()
+                }
+                m => m,
+            },
         }
     })
+}
+
+/// Refuses a secret file the group or others may read (before its password is asked for).
+fn private(what: &str, path: &Path) -> Result<(), RouterError> {
+    match keygen::ensure_private(path) {
+        // A missing file is reported by whoever reads it, with its own message.
+        Err(keygen::KeygenError::Io { .. }) | Ok(()) => Ok(()),
+        Err(source) => Err(RouterError::ExposedSecretFile {
+            what: what.to_owned(),
+            source,
+        }),
+    }
 }
 
 /// Opens the mnemonic store and derives the BIP-39 seed (empty passphrase).
@@ -146,6 +165,7 @@ pub fn open_seed(
     env: &dyn Fn(&str) -> Option<String>,
     prompt: Prompt<'_>,
 ) -> Result<Seed, RouterError> {
+    private("mnemonic store", &cfg.mnemonic_store)?;
     let pw = PasswordSource {
         what: "mnemonic store",
         key: "accounts.mnemonic_password_file",

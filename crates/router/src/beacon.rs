@@ -71,6 +71,18 @@ struct Data<T> {
     data: T,
 }
 
+/// A beacon-API answer's `data`, decoded from its text (the client calls this for every answer;
+/// `url` only labels the error): [`RouterError::BeaconDecode`] when the body is not
+/// `{"data": T}`.
+pub fn decode_answer<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, RouterError> {
+    serde_json::from_str::<Data<T>>(text)
+        .map(|d| d.data)
+        .map_err(|e| RouterError::BeaconDecode {
+            url: url.to_owned(),
+            message: e.to_string(),
+        })
+}
+
 fn num<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -151,12 +163,7 @@ impl Beacon {
                 ),
             });
         }
-        serde_json::from_str::<Data<T>>(&answer.text)
-            .map(|d| d.data)
-            .map_err(|e| RouterError::BeaconDecode {
-                url: answer.url,
-                message: e.to_string(),
-            })
+        decode_answer(&answer.url, &answer.text)
     }
 
     /// The first URL's answer that is a success (or, with `client_errors_answer`, a 4xx: the

@@ -99,6 +99,29 @@ impl Chain {
         }
     }
 
+    /// Checks that each configured contract (`(config key, address)`) has code on the chain: a
+    /// wrong address is named before any call to it fails in a less telling way.
+    pub async fn check_contracts(
+        &self,
+        contracts: &[(&'static str, alloy::primitives::Address)],
+    ) -> Result<(), RouterError> {
+        for &(key, address) in contracts {
+            let code = self
+                .read("eth_getCode", |p| async move {
+                    alloy::providers::Provider::get_code_at(&p, address).await
+                })
+                .await?;
+            if code.is_empty() {
+                return Err(RouterError::NoContract {
+                    key,
+                    address,
+                    chain_id: self.expected_id,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The provider for contract calls and transactions: every endpoint behind a fallback
     /// (failover and back), or the only one.
     pub fn provider(&self) -> DynProvider {

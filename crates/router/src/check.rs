@@ -82,6 +82,35 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Node {
+    /// Refuses a beacon node of another network (its genesis fork version or validators root
+    /// differ from the profile's): exits would be signed for one network and sent to another.
+    pub async fn check_beacon_network(&self) -> Result<(), RouterError> {
+        let p = &self.settings.profile;
+        let g = self.beacon.genesis().await?;
+        for (what, expected, found) in [
+            (
+                "genesis_fork_version",
+                hex(&p.consensus.genesis_fork_version),
+                g.genesis_fork_version,
+            ),
+            (
+                "genesis_validators_root",
+                hex(&p.consensus.genesis_validators_root),
+                g.genesis_validators_root,
+            ),
+        ] {
+            if !found.eq_ignore_ascii_case(&expected) {
+                return Err(RouterError::BeaconWrongNetwork {
+                    url: self.settings.config.beacon.urls.join(", "),
+                    what,
+                    found,
+                    expected,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the configuration against the chain (the SSV index must be synced first).
     pub async fn check(&self, ssv_api: Option<&ssv_api::SsvApiClient>) -> CheckReport {
         let mut r = CheckReport::default();

@@ -41,6 +41,14 @@ pub enum RouterError {
     },
 
     // ------------------------------------------------------------ secrets and accounts
+    /// A secret file (password file, keystore, mnemonic store) that the group or others may
+    /// read: refused before it is read.
+    #[error("the {what}: {source}")]
+    ExposedSecretFile {
+        what: String,
+        #[source]
+        source: keygen::KeygenError,
+    },
     /// A password file could not be read.
     #[error("cannot read the password file {}: {source}", path.display())]
     PasswordFile {
@@ -121,6 +129,33 @@ pub enum RouterError {
         url: String,
         found: u64,
         expected: u64,
+    },
+    /// A configured contract address holds no code on the chain.
+    #[error(
+        "{key} = {address} has no contract code on chain {chain_id}: check the address in the configuration"
+    )]
+    NoContract {
+        key: &'static str,
+        address: alloy::primitives::Address,
+        chain_id: u64,
+    },
+    /// The beacon node is on another network than the configuration's.
+    #[error(
+        "the beacon node {url} is on another network: its {what} is {found}, the configuration's {expected}"
+    )]
+    BeaconWrongNetwork {
+        url: String,
+        what: &'static str,
+        found: String,
+        expected: String,
+    },
+    /// The configured SSVNetwork address holds another contract.
+    #[error(
+        "ssv_network = {address} is not SSVNetwork (getVersion() failed: {message}): check the address in the configuration"
+    )]
+    NotSsvNetwork {
+        address: alloy::primitives::Address,
+        message: String,
     },
     /// A contract call failed.
     #[error(transparent)]

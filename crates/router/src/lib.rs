@@ -90,7 +90,7 @@ pub use accounts::{
 };
 pub use beacon::{
     Beacon, BeaconValidator, BeaconValidatorData, ExitSubmission, FAR_FUTURE_EPOCH, Genesis,
-    MAX_GET_IDS, SyncStatus, Timing,
+    MAX_GET_IDS, SyncStatus, Timing, decode_answer as decode_beacon_answer,
 };
 pub use chain::Chain;
 pub use check::{CheckLine, CheckReport};

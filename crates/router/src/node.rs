@@ -60,6 +60,34 @@ impl Node {
             timeout,
         )?;
         chain.check_chain_ids().await?;
+        chain
+            .check_contracts(&[
+                (
+                    "contracts.stafi_storage",
+                    settings.config.contracts.stafi_storage,
+                ),
+                ("ssv_network", settings.ssv_network),
+                ("ssv_network_views", settings.ssv_network_views),
+            ])
+            .await?;
+        let network =
+            stafi_contracts::ssv_network::SSVNetwork::new(settings.ssv_network, chain.provider());
+        match network.getVersion().call().await {
+            Ok(_) => {}
+            // No answer (a JSON-RPC error, such as the revert, is an answer): wait and retry.
+            Err(alloy::contract::Error::TransportError(e)) if e.as_error_resp().is_none() => {
+                return Err(RouterError::Rpc {
+                    method: "eth_call".into(),
+                    message: e.to_string(),
+                });
+            }
+            Err(e) => {
+                return Err(RouterError::NotSsvNetwork {
+                    address: settings.ssv_network,
+                    message: e.to_string(),
+                });
+            }
+        }
         let beacon = Beacon::new(&settings.config.beacon.urls, timeout)?;
         let stafi =
             Stafi::resolve(chain.provider(), settings.config.contracts.stafi_storage).await?;

@@ -205,6 +205,7 @@ impl Router {
             max_failed_passes: settings.config.metrics.ready_max_failed_passes,
         });
         let node = Node::open(settings, identity).await?;
+        node.check_beacon_network().await?;
         let writer = Writer::new(node.chain.provider(), &accounts, chain_id, cfg);
         Ok(Self {
             node,
@@ -262,6 +263,9 @@ impl Router {
         use tracing::Instrument as _;
         // A write left pending is still open: wait for it again (it closes once mined), so its
         // keys and cluster are planned again from the chain rather than held in flight forever.
+        // An endpoint that turned to another chain since the start would feed this pass another
+        // chain's state: no pass (and so no write) until it is back or removed.
+        self.node.chain.check_chain_ids().await?;
         for outcome in self.writer.reconcile(&self.node.store).await? {
             tracing::info!(%outcome, "write left open by an earlier pass");
         }

@@ -2,13 +2,11 @@ use std::{sync::Arc, time::Duration};
 
 use alloy_primitives::Address;
 use reqwest::{StatusCode, Url, header::RETRY_AFTER};
-use serde::{Deserialize, de::DeserializeOwned};
-use serde_json::Value;
 use tokio::{sync::Semaphore, task::JoinSet};
 
 use crate::{
-    OperatorsQuery, SsvApiError, SsvNetwork,
-    wire::{Account, AccountResponse, Cluster, Operator, OperatorsPage, Pagination, Validator},
+    OperatorsQuery, SsvApiError, SsvNetwork, decode,
+    wire::{Account, Cluster, Operator, OperatorsPage, Pagination, Validator},
 };
 
 /// Typed async client of the SSV API. Cheap to clone; clones share the connection pool and the
@@ -179,7 +177,7 @@ impl SsvApiClient {
         let url = self.url(&["operators"], &query.pairs());
         let page = query.current_page().max(1);
         match self.get(&url).await {
-            Ok(body) => decode_operators_page(url.as_str(), &body),
+            Ok(body) => decode::operators_page(url.as_str(), &body),
             Err(SsvApiError::NotFound { .. }) if page > 1 => Ok(OperatorsPage {
                 operators: Vec::new(),
                 pagination: Pagination {
@@ -228,8 +226,7 @@ impl SsvApiClient {
     pub async fn operator(&self, id: u64) -> Result<Operator, SsvApiError> {
         let url = self.url(&["operators", &id.to_string()], &[]);
         let body = self.get(&url).await?;
-        let value: Value = decode(url.as_str(), &body)?;
-        decode_operator(url.as_str(), value)
+        decode::operator(url.as_str(), &body)
     }
 
     /// The owner's registration nonce per `GET /accounts/{checksummed owner}`. An owner the
@@ -247,34 +244,26 @@ impl SsvApiClient {
     pub async fn account(&self, owner: Address) -> Result<Account, SsvApiError> {
         let url = self.url(&["accounts", &owner.to_checksum(None)], &[]);
         let body = self.get(&url).await?;
-        let response: AccountResponse = decode(url.as_str(), &body)?;
-        Ok(response.data)
+        decode::account(url.as_str(), &body)
     }
 
     /// `GET /validators/{public key}`.
     pub async fn validator(&self, public_key: &str) -> Result<Validator, SsvApiError> {
         let url = self.url(&["validators", public_key.trim()], &[]);
         let body = self.get(&url).await?;
-        decode_unwrapped(url.as_str(), &body)
+        decode::validator(url.as_str(), &body)
     }
 
     /// `GET /clusters/{cluster hash}`.
     pub async fn cluster(&self, cluster_hash: &str) -> Result<Cluster, SsvApiError> {
         let url = self.url(&["clusters", cluster_hash.trim()], &[]);
         let body = self.get(&url).await?;
-        decode_unwrapped(url.as_str(), &body)
+        decode::cluster(url.as_str(), &body)
     }
 
     /// Every page of `GET /clusters/owner/{owner}`. An owner without clusters gets an empty
     /// list (200 with no clusters, or 404), and a 404 for a later page ends the list.
     pub async fn clusters_by_owner(&self, owner: Address) -> Result<Vec<Cluster>, SsvApiError> {
-        #[derive(Deserialize)]
-        struct Page {
-            #[serde(alias = "data")]
-            clusters: Vec<Cluster>,
-            #[serde(default)]
-            pagination: Pagination,
-        }
         let owner = owner.to_checksum(None);
         let mut all = Vec::new();
         let mut page = 1;
@@ -288,9 +277,9 @@ impl SsvApiClient {
                 Err(SsvApiError::NotFound { .. }) => return Ok(all),
                 Err(error) => return Err(error),
             };
-            let decoded: Page = decode(url.as_str(), &body)?;
-            all.extend(decoded.clusters);
-            if page >= decoded.pagination.page_count() {
+            let (clusters, pagination) = decode::clusters_page(url.as_str(), &body)?;
+            all.extend(clusters);
+            if page >= pagination.page_count() {
                 return Ok(all);
             }
             if page >= self.inner.max_pages {
@@ -426,72 +415,4 @@ impl SsvApiClient {
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         half + Duration::from_nanos(rand::random_range(0..=nanos))
     }
-}
-
-fn decode<T: DeserializeOwned>(url: &str, body: &[u8]) -> Result<T, SsvApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| SsvApiError::Decode {
-        url: url.to_owned(),
-        path: e.path().to_string(),
-        reason: e.into_inner().to_string(),
-    })
-}
-
-/// An object, or the same object wrapped as `{ "data": … }`.
-fn decode_unwrapped<T: DeserializeOwned>(url: &str, body: &[u8]) -> Result<T, SsvApiError> {
-    let mut value: Value = decode(url, body)?;
-    if let Some(inner) = value.get_mut("data").filter(|d| d.is_object()) {
-        value = inner.take();
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| SsvApiError::Decode {
-        url: url.to_owned(),
-        path: e.path().to_string(),
-        reason: e.into_inner().to_string(),
-    })
-}
-
-fn decode_operators_page(url: &str, body: &[u8]) -> Result<OperatorsPage, SsvApiError> {
-    #[derive(Deserialize)]
-    struct Raw {
-        operators: Vec<Value>,
-        #[serde(default)]
-        pagination: Pagination,
-    }
-    let raw: Raw = decode(url, body)?;
-    let operators = raw
-        .operators
-        .into_iter()
-        .map(|value| decode_operator(url, value))
-        .collect::<Result<_, _>>()?;
-    Ok(OperatorsPage {
-        operators,
-        pagination: raw.pagination,
-    })
-}
-
-/// Decode one operator object; a field of the wrong type names the field and the operator.
-pub(crate) fn decode_operator(url: &str, value: Value) -> Result<Operator, SsvApiError> {
-    let operator_id = match value.get("id") {
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => s.clone(),
-        _ => "?".to_owned(),
-    };
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let reason = e.into_inner().to_string();
-        SsvApiError::OperatorField {
-            url: url.to_owned(),
-            operator_id,
-            field: if path == "." {
-                // A missing required field: serde names it in the message.
-                reason
-                    .split('`')
-                    .nth(1)
-                    .map_or_else(|| path.clone(), str::to_owned)
-            } else {
-                path
-            },
-            reason,
-        }
-    })
 }

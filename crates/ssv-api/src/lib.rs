@@ -21,6 +21,7 @@
 //! ```
 
 mod client;
+pub mod decode;
 mod error;
 mod network;
 mod query;

@@ -454,9 +454,15 @@ mod tests {
     impl Files {
         fn new() -> Self {
             let dir = tempfile::tempdir().unwrap();
-            std::fs::write(dir.path().join("mnemonic.txt"), format!("{ABOUT}\n")).unwrap();
-            std::fs::write(dir.path().join("store-pw"), "store password\n").unwrap();
-            std::fs::write(dir.path().join("ks-pw"), "keystore password").unwrap();
+            keygen::write_secret_file(
+                &dir.path().join("mnemonic.txt"),
+                format!("{ABOUT}\n").as_bytes(),
+            )
+            .unwrap();
+            keygen::write_secret_file(&dir.path().join("store-pw"), "store password\n".as_bytes())
+                .unwrap();
+            keygen::write_secret_file(&dir.path().join("ks-pw"), "keystore password".as_bytes())
+                .unwrap();
             Self { dir }
         }
 
@@ -611,11 +617,15 @@ mod tests {
             "{err:?}"
         );
         // A bad mnemonic file names the file.
-        std::fs::write(f.path("bad.txt"), ABOUT.replace("about", "abandon")).unwrap();
+        keygen::write_secret_file(
+            f.path("bad.txt").as_ref(),
+            ABOUT.replace("about", "abandon").as_bytes(),
+        )
+        .unwrap();
         let err = keys(&[
             "export-keystores",
             "--mnemonic-file",
-            &f.path("bad.txt"),
+            f.path("bad.txt").as_ref(),
             "--out-dir",
             &f.path("keys"),
             "--password-file",
@@ -659,7 +669,7 @@ mod tests {
             "{err:?}"
         );
         // An empty keystore password.
-        std::fs::write(f.path("empty-pw"), "\n").unwrap();
+        keygen::write_secret_file(f.path("empty-pw").as_ref(), "\n".as_bytes()).unwrap();
         let err = keys(&[
             "export-keystores",
             "--mnemonic-file",
@@ -805,7 +815,7 @@ mod tests {
     #[test]
     fn short_store_password_is_refused() {
         let f = Files::new();
-        std::fs::write(f.path("short"), "short").unwrap();
+        keygen::write_secret_file(f.path("short").as_ref(), "short".as_bytes()).unwrap();
         let err = keys(&[
             "import-mnemonic",
             "--store",

@@ -317,7 +317,7 @@ mod tests {
     /// A temp dir with a password file, a fast-KDF mnemonic store and the four operator keys.
     fn setup() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("pw"), "correct horse\n").unwrap();
+        keygen::write_secret_file(&dir.path().join("pw"), "correct horse\n".as_bytes()).unwrap();
         let mnemonic = Mnemonic::parse(PHRASE).unwrap();
         let store =
             MnemonicStore::encrypt(&mnemonic, "correct horse", Kdf::Pbkdf2 { c: 16 }).unwrap();
@@ -487,7 +487,7 @@ mod tests {
         );
         assert!(!out.exists());
         // Wrong store password.
-        std::fs::write(d.join("bad-pw"), "wrong\n").unwrap();
+        keygen::write_secret_file(&d.join("bad-pw"), "wrong\n".as_bytes()).unwrap();
         let err = base(&fixtures().join("operators.json"), &d.join("bad-pw")).unwrap_err();
         assert!(
             matches!(&err, CliError::OpenStore { path, source: KeygenError::WrongPassword }

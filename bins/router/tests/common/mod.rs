@@ -232,3 +232,43 @@ pub fn assert_intents_closed(stack: &Stack, context: &str) -> Vec<router::Intent
     );
     intents
 }
+
+/// Nothing wrong was sent: every transaction of the super-node and SSV-owner accounts on the
+/// chain succeeded; their number.
+pub async fn assert_no_failed_transaction(stack: &Stack) -> usize {
+    use alloy::consensus::Transaction as _;
+    use alloy::network::TransactionResponse as _;
+    use alloy::providers::Provider;
+    let d = &stack.devnet;
+    let ours = [d.accounts.super_node, d.accounts.ssv_owner];
+    let head = d.block_number().await.unwrap();
+    let mut n = 0;
+    for number in 0..=head {
+        let block = d
+            .provider()
+            .get_block_by_number(number.into())
+            .full()
+            .await
+            .unwrap()
+            .unwrap();
+        for tx in block.transactions.txns() {
+            if !ours.contains(&tx.from()) {
+                continue;
+            }
+            let receipt = d
+                .provider()
+                .get_transaction_receipt(tx.tx_hash())
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                receipt.status(),
+                "transaction {} (to {:?}, block {number}) reverted",
+                tx.tx_hash(),
+                tx.to()
+            );
+            n += 1;
+        }
+    }
+    n
+}
