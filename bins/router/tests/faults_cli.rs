@@ -295,25 +295,7 @@ async fn two_endpoints_fail_over_and_back() {
         &[rpc.as_str(), "execution.request_timeout_secs=2"],
     );
     let started = Instant::now();
-    while d
-        .super_node_keys()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|(_, s)| *s >= 1)
-        .count()
-        < 2
-    {
-        assert!(
-            started.elapsed() < Duration::from_mins(2),
-            "no deposit through the second endpoint"
-        );
-        assert!(
-            matches!(daemon.child.try_wait(), Ok(None)),
-            "the router exited"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    common::until_deposited(&stack, 2, &mut daemon, "through the second endpoint").await;
     // Back: the first answers again and the second goes away.
     let served_a = a.served.load(Ordering::SeqCst);
     a.set(Fault::None);
@@ -349,19 +331,7 @@ async fn a_stale_head_or_another_chain_after_start_is_not_acted_on() {
         &[rpc.as_str(), "execution.request_timeout_secs=2"],
     );
     let started = Instant::now();
-    while d
-        .super_node_keys()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|(_, s)| *s >= 1)
-        .count()
-        < 2
-    {
-        assert!(started.elapsed() < Duration::from_mins(2), "no deposits");
-        daemon.assert_running("before the stale head");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    common::until_deposited(&stack, 2, &mut daemon, "before the stale head").await;
     // The endpoint now says the head is a block from before both deposits, while StaFi's
     // oracles vote and blocks go on: the router must not deposit those keys again, nor stake
     // or register on what it cannot see.

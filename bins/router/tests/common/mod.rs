@@ -79,6 +79,31 @@ pub async fn until_registered(stack: &Stack, keys: &[Bytes], limit: Duration) {
     }
 }
 
+/// Waits (two minutes at most) until `n` keys are deposited on the super node, while `daemon`
+/// runs.
+pub async fn until_deposited(stack: &Stack, n: usize, daemon: &mut Daemon, context: &str) {
+    let started = Instant::now();
+    loop {
+        let deposited = stack
+            .devnet
+            .super_node_keys()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|(_, s)| *s >= 1)
+            .count();
+        if deposited >= n {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_mins(2),
+            "{context}: {deposited} of {n} keys deposited"
+        );
+        daemon.assert_running(context);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 /// Nothing went twice: each of `keys` deposited and staked once (1 + 31 ETH), registered once,
 /// with one owner nonce each, and one fee recipient written.
 pub async fn assert_each_once(stack: &Stack, keys: &[Bytes]) {
