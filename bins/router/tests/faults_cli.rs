@@ -1,6 +1,8 @@
-//! RPC faults: a fault proxy between the router and anvil injects HTTP 500, 429 with
-//! Retry-After, dropped connections, truncated JSON, timeouts, receipts that lie, an endpoint on
-//! another chain; with two endpoints the router fails over and back. Nothing is sent twice.
+//! Faults: a fault proxy between the router and anvil injects HTTP 500, 429 with Retry-After,
+//! dropped connections, truncated JSON, timeouts, receipts that lie, a stale head, an endpoint on
+//! another chain; with two endpoints the router fails over and back. The same proxy in front of
+//! the beacon node and the SSV API injects the HTTP faults there. Nothing is sent twice, and
+//! nothing is sent while the beacon node is gone.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
@@ -34,7 +36,8 @@ enum Fault {
     StaleHead(u64),
 }
 
-/// An HTTP proxy in front of anvil that injects one fault at a time.
+/// An HTTP proxy in front of anvil, the beacon node or the SSV API (method, path and body are
+/// passed on) that injects one fault at a time.
 struct FaultProxy {
     url: String,
     fault: Arc<Mutex<Fault>>,
@@ -80,6 +83,12 @@ impl FaultProxy {
                                 upstream.clone(),
                             );
                             async move {
+                                let method = req.method().clone();
+                                let path = req
+                                    .uri()
+                                    .path_and_query()
+                                    .map_or("/", |p| p.as_str())
+                                    .to_owned();
                                 let body = req.into_body().collect().await?.to_bytes();
                                 let fault = *f.lock().unwrap();
                                 let text = String::from_utf8_lossy(&body).into_owned();
@@ -149,21 +158,23 @@ impl FaultProxy {
                                 }
                                 ok.fetch_add(1, Ordering::SeqCst);
                                 let answer = client
-                                    .post(&upstream)
+                                    .request(
+                                        method,
+                                        format!("{}{path}", upstream.trim_end_matches('/')),
+                                    )
                                     .header("content-type", "application/json")
                                     .body(body.to_vec())
                                     .send()
                                     .await
-                                    .unwrap()
-                                    .bytes()
-                                    .await
                                     .unwrap();
+                                let status = answer.status().as_u16();
+                                let answer = answer.bytes().await.unwrap();
                                 let answer = if fault == Fault::Truncated && count(true) {
                                     answer.slice(..answer.len() / 2)
                                 } else {
                                     answer
                                 };
-                                Ok(reply(200, String::from_utf8_lossy(&answer).into_owned()))
+                                Ok(reply(status, String::from_utf8_lossy(&answer).into_owned()))
                             }
                         },
                     );
@@ -369,4 +380,106 @@ async fn a_stale_head_or_another_chain_after_start_is_not_acted_on() {
     daemon.kill("-TERM");
     common::assert_each_once(&stack, &keys).await;
     common::assert_no_failed_transaction(&stack).await;
+}
+
+/// `http://host:port/path` → (`http://host:port`, `/path`).
+fn split_url(url: &str) -> (String, String) {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => (
+            url[..after_scheme + i].to_owned(),
+            url[after_scheme + i..].to_owned(),
+        ),
+        None => (url.to_owned(), String::new()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn beacon_and_ssv_api_faults_never_make_a_write_go_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::stack(dir.path(), 64).await;
+    let d = &stack.devnet;
+    let (beacon_origin, beacon_path) = split_url(stack.beacon.url());
+    let (api_origin, api_path) = split_url(&stack.ssv_api.network_url());
+    let beacon = FaultProxy::start(beacon_origin).await;
+    let api = FaultProxy::start(api_origin).await;
+    let beacon_url = format!("beacon.urls={}{beacon_path}", beacon.url);
+    let api_url = format!("ssv_api.url={}{api_path}", api.url);
+    let keys = common::keys(&stack, 2);
+    let sent = async || common::assert_no_failed_transaction(&stack).await;
+
+    // The only beacon node is gone from the start: the router waits and says so; nothing is
+    // sent on a view without the beacon chain.
+    let at_start = sent().await;
+    beacon.set(Fault::Dropped);
+    let mut daemon = Daemon::start(
+        &stack,
+        &[],
+        &[
+            beacon_url.as_str(),
+            api_url.as_str(),
+            "execution.request_timeout_secs=2",
+            // Registered validators are checked against the API every pass: more API traffic.
+            "ssv_api.validity_check_secs=1",
+        ],
+    );
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    daemon.assert_running("without a beacon node");
+    assert_eq!(
+        sent().await,
+        at_start,
+        "sent while the beacon node was gone"
+    );
+    assert!(beacon.faulted.load(Ordering::SeqCst) > 0);
+    assert!(daemon.said().contains("beacon"), "{}", daemon.said());
+
+    // Back; then each HTTP fault on both APIs while StaFi's oracles vote, a clean spell after
+    // each.
+    beacon.set(Fault::None);
+    let faults = [
+        Fault::ServerError,
+        Fault::RateLimited,
+        Fault::Dropped,
+        Fault::Truncated,
+        Fault::Timeout,
+    ];
+    let started = Instant::now();
+    let (mut at_beacon, mut at_api) = (BTreeSet::new(), BTreeSet::new());
+    for fault in faults.iter().cycle().take(10) {
+        let before = (
+            beacon.faulted.load(Ordering::SeqCst),
+            api.faulted.load(Ordering::SeqCst),
+        );
+        beacon.set(*fault);
+        api.set(*fault);
+        d.vote_deposited().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
+        beacon.set(Fault::None);
+        api.set(Fault::None);
+        if beacon.faulted.load(Ordering::SeqCst) > before.0 {
+            at_beacon.insert(format!("{fault:?}"));
+        }
+        if api.faulted.load(Ordering::SeqCst) > before.1 {
+            at_api.insert(format!("{fault:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        daemon.assert_running(&format!("under {fault:?}"));
+    }
+    let all: BTreeSet<String> = faults.iter().map(|f| format!("{f:?}")).collect();
+    assert_eq!(
+        at_beacon, all,
+        "faults that reached the router from the beacon node"
+    );
+    common::until_registered(
+        &stack,
+        &keys,
+        Duration::from_mins(4).saturating_sub(started.elapsed()),
+    )
+    .await;
+    // The SSV API is asked only while there is onboarding to do (operator metadata), so which
+    // of its faults meet the router depends on timing.
+    println!("faults that reached the router from the SSV API: {at_api:?}");
+    daemon.kill("-TERM");
+    common::assert_each_once(&stack, &keys).await;
+    sent().await;
 }

@@ -1,6 +1,8 @@
-//! A reorg that drops the router's own mined writes: anvil reverts to a snapshot taken before
-//! them and mines a different branch. The index rolls back, the dropped writes are planned
-//! again from the chain (not re-sent from the log), and each lands once on the new branch.
+//! Reorgs that drop the router's own mined writes (a fee recipient and a deposit; a
+//! registration): anvil reverts to a snapshot taken before them and mines a longer branch. The
+//! index rolls back, the dropped writes are planned again from the chain (not re-sent from the
+//! log; the registration with the owner nonce the new branch expects), and each lands once. A
+//! reorg between two windows of one sync is in `crates/ssv-sync/tests/sync.rs`.
 
 mod common;
 
@@ -78,6 +80,63 @@ async fn writes_dropped_by_a_reorg_are_planned_again_and_land_once() {
     );
     assert!(r.node.store.open_intents().unwrap().is_empty());
     // Nothing more to do.
+    let idle = r.pass().await.unwrap();
+    assert_eq!(idle.mined(), 0, "{idle:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registration_dropped_by_a_reorg_is_registered_again_with_the_same_owner_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stack = stack(dir.path(), 32).await;
+    let owner = stack.devnet.accounts.ssv_owner;
+    let ssv = stack.devnet.addresses.ssv_network;
+    let mut r = router(&stack, &[]).await;
+    // Deposit, MATCH, stake: the next pass registers.
+    r.pass().await.unwrap();
+    common::vote_deposited(&stack).await;
+    let staked = r.pass().await.unwrap();
+    assert_eq!(staked.mined(), 1, "{staked:?}");
+    let snapshot = stack.devnet.snapshot().await.unwrap();
+    let registered = r.pass().await.unwrap();
+    assert_eq!(
+        count::<SSVNetwork::ValidatorAdded>(&stack, ssv).await,
+        1,
+        "{registered:?}"
+    );
+    r.node.sync(|_| {}).await.unwrap();
+    assert!(r.node.index.validator(owner, &pubkey(&stack, 0)).is_some());
+
+    // The branch with the registration is dropped; a longer one replaces it.
+    stack.devnet.revert(snapshot).await.unwrap();
+    stack.devnet.mine(6).await.unwrap();
+    assert_eq!(count::<SSVNetwork::ValidatorAdded>(&stack, ssv).await, 0);
+    for _ in 0..4 {
+        r.pass().await.unwrap();
+        if count::<SSVNetwork::ValidatorAdded>(&stack, ssv).await == 1 {
+            break;
+        }
+    }
+    // Registered once on the new branch, with the owner nonce that branch expects (0 again),
+    // and the index has it.
+    assert_eq!(count::<SSVNetwork::ValidatorAdded>(&stack, ssv).await, 1);
+    assert_eq!(stack.devnet.owner_nonce(owner).await.unwrap(), 1);
+    let registrations: Vec<_> = r
+        .node
+        .store
+        .intents()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.intent.kind == IntentKind::Register)
+        .collect();
+    assert_eq!(registrations.len(), 2, "{registrations:#?}");
+    assert!(
+        registrations
+            .iter()
+            .all(|i| i.intent.owner_nonce == Some(0) && i.intent.key_indices == vec![0])
+    );
+    assert!(r.node.store.open_intents().unwrap().is_empty());
+    r.node.sync(|_| {}).await.unwrap();
+    assert!(r.node.index.validator(owner, &pubkey(&stack, 0)).is_some());
     let idle = r.pass().await.unwrap();
     assert_eq!(idle.mined(), 0, "{idle:?}");
 }

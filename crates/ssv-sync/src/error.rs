@@ -59,6 +59,9 @@ pub enum SyncError {
         "the chain reorganised deeper than the {kept} block hashes kept (oldest kept: block {oldest})"
     )]
     ReorgTooDeep { kept: usize, oldest: u64 },
+    /// The chain reorganised between the windows of every attempt of one sync.
+    #[error("the chain reorganised during each of {attempts} attempts to sync; trying again later")]
+    Unsettled { attempts: u32 },
     /// The node does not know a block it reported before.
     #[error("the node does not know block {block}")]
     MissingBlock { block: u64 },

@@ -71,4 +71,4 @@ pub use index::{
     IndexConfig, OperatorInfo, ValidatorInfo,
 };
 pub use source::{ChainSource, RpcCounts, RpcSource, SourceError, is_range_error};
-pub use sync::{Progress, SyncConfig, SyncReport, SyncState, Syncer, WindowConfig};
+pub use sync::{MAX_RESYNCS, Progress, SyncConfig, SyncReport, SyncState, Syncer, WindowConfig};

@@ -88,6 +88,10 @@ pub struct SyncReport {
     pub head: u64,
 }
 
+/// Times one [`Syncer::sync`] starts over after a reorg between its windows, before it gives
+/// up with [`SyncError::Unsettled`].
+pub const MAX_RESYNCS: u32 = 3;
+
 /// Progress of a long sync, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -144,27 +148,51 @@ impl Syncer {
     }
 
     /// Syncs from the cursor to the head minus the confirmation depth: detects a reorg first
-    /// (rolling the index back to the fork), then fetches and applies windows in order.
+    /// (rolling the index back to the fork), then fetches and applies windows in order. A reorg
+    /// between two windows of this sync is found before it returns (each window's end block is
+    /// read again), rolled back and synced again, up to [`MAX_RESYNCS`] times.
     pub async fn sync<S: ChainSource>(
         &mut self,
         source: &S,
         index: &mut Index,
         mut progress: impl FnMut(Progress),
     ) -> Result<SyncReport, SyncError> {
-        let head = source
-            .head()
-            .await
-            .map_err(|e| rpc("eth_blockNumber", &e))?;
-        let mut report = SyncReport {
-            head,
-            ..SyncReport::default()
-        };
-        if let Some(fork) = self.find_fork(source).await? {
-            index.rollback_to(fork)?;
-            self.state.cursor = Some(fork);
-            self.state.hashes.retain(|(b, _)| *b <= fork);
-            report.rolled_back_to = Some(fork);
+        let mut report = SyncReport::default();
+        for _ in 0..=MAX_RESYNCS {
+            report.head = source
+                .head()
+                .await
+                .map_err(|e| rpc("eth_blockNumber", &e))?;
+            if let Some(fork) = self.find_fork(source).await? {
+                self.roll_back(index, fork, &mut report)?;
+            }
+            let synced = self
+                .windows(source, index, &mut report, &mut progress)
+                .await?;
+            // A later window's end matching says nothing of an earlier one: a reorg between
+            // them leaves the earlier window's logs from the dropped branch behind a newest
+            // hash that matches.
+            match self.fork_among(source, &synced).await? {
+                None => return Ok(report),
+                Some(fork) => self.roll_back(index, fork, &mut report)?,
+            }
         }
+        Err(SyncError::Unsettled {
+            attempts: MAX_RESYNCS + 1,
+        })
+    }
+
+    /// Fetches and applies the windows from the cursor to the head minus the confirmation
+    /// depth; the windows fetched.
+    async fn windows<S: ChainSource>(
+        &mut self,
+        source: &S,
+        index: &mut Index,
+        report: &mut SyncReport,
+        progress: &mut impl FnMut(Progress),
+    ) -> Result<Vec<(u64, u64)>, SyncError> {
+        let head = report.head;
+        let mut synced = Vec::new();
         let target = head.saturating_sub(self.config.confirmations);
         let first = self.state.cursor.map_or(self.config.start_block, |c| c + 1);
         let mut from = first;
@@ -196,6 +224,7 @@ impl Syncer {
                     self.remember(to, hash);
                     self.state.cursor = Some(to);
                     report.windows.push((from, to));
+                    synced.push((from, to));
                     report.synced_to = Some(to);
                     self.grow();
                     progress(Progress {
@@ -227,7 +256,65 @@ impl Syncer {
                 Err(other) => return Err(rpc("eth_getLogs", &other)),
             }
         }
-        Ok(report)
+        Ok(synced)
+    }
+
+    /// Rolls the index and the kept hashes back to `fork`, and drops from `report` the logs of
+    /// this sync above it.
+    fn roll_back(
+        &mut self,
+        index: &mut Index,
+        fork: u64,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        index.rollback_to(fork)?;
+        self.state.cursor = Some(fork);
+        self.state.hashes.retain(|(b, _)| *b <= fork);
+        report.new_logs.retain(|l| l.position.block <= fork);
+        report.synced_to = report.synced_to.map(|s| s.min(fork));
+        report.rolled_back_to = Some(report.rolled_back_to.map_or(fork, |r| r.min(fork)));
+        Ok(())
+    }
+
+    /// With more than one window fetched: the fork below the first window whose end block the
+    /// chain no longer has, if any.
+    async fn fork_among<S: ChainSource>(
+        &mut self,
+        source: &S,
+        windows: &[(u64, u64)],
+    ) -> Result<Option<u64>, SyncError> {
+        if windows.len() < 2 {
+            // One window: its end hash was read before its logs, so the next sync's fork check
+            // sees any reorg.
+            return Ok(None);
+        }
+        for &(from, to) in windows {
+            // An end no longer kept (the oldest are dropped) cannot be checked here.
+            let Some(kept) = self
+                .state
+                .hashes
+                .iter()
+                .find(|(b, _)| *b == to)
+                .map(|(_, h)| *h)
+            else {
+                continue;
+            };
+            if Self::hash_of(source, to).await? == Some(kept) {
+                continue;
+            }
+            // Everything from this window on is suspect; below it, the newest kept block the
+            // chain still has.
+            self.state.hashes.retain(|(b, _)| *b < from);
+            return Ok(Some(match self.find_fork(source).await? {
+                Some(fork) => fork,
+                None => self
+                    .state
+                    .hashes
+                    .last()
+                    .map_or(self.config.start_block.saturating_sub(1), |(b, _)| *b),
+            }));
+        }
+        Ok(None)
     }
 
     /// The raw logs of one window: the owners' cluster events (topic 1 = owner) and the protocol

@@ -227,3 +227,59 @@ async fn register_with_owner_nonce(devnet: &Devnet, n: u32) {
     sync(devnet, &mut idx, &mut syncer(devnet)).await;
     register(devnet, &idx, n).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reorg_between_two_windows_of_one_sync_is_rolled_back_before_it_returns() {
+    use alloy::providers::ext::AnvilApi;
+    let devnet = spawn(Devnet::builder()).await;
+    let owner = devnet.accounts.ssv_owner;
+    let mut idx = index(&devnet);
+    // Windows of 4 blocks: one sync spans several.
+    let mut s = Syncer::new(SyncConfig {
+        confirmations: 0,
+        window: WindowConfig {
+            initial: 4,
+            min: 1,
+            max: 4,
+            grow_after: 1,
+        },
+        ..SyncConfig::new(devnet.addresses.ssv_network, 0)
+    });
+    sync(&devnet, &mut idx, &mut s).await;
+    let snapshot = devnet.snapshot().await.unwrap();
+    register(&devnet, &idx, 1).await;
+    devnet.mine(8).await.unwrap();
+
+    // One sync from the cursor: after its first window (which holds the registration) the chain
+    // switches to a longer branch without it.
+    let provider = devnet.provider().clone();
+    let mut switched = false;
+    let source = RpcSource::new(devnet.provider().clone());
+    let report = s
+        .sync(&source, &mut idx, |_| {
+            if !switched {
+                switched = true;
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current().block_on(async {
+                        provider.anvil_revert(snapshot).await.unwrap();
+                        provider.anvil_mine(Some(16), None).await.unwrap();
+                    });
+                });
+            }
+        })
+        .await
+        .unwrap();
+    assert!(switched);
+    assert!(report.rolled_back_to.is_some(), "{report:?}");
+    assert!(idx.validator(owner, &pubkey(1)).is_none());
+    assert_eq!(idx.owner_nonce(owner), 0);
+    // The same as an index that only ever saw the new branch.
+    let mut fresh = index(&devnet);
+    sync(&devnet, &mut fresh, &mut syncer(&devnet)).await;
+    assert_eq!(idx.logs(), fresh.logs());
+    // What a store would persist from this sync holds nothing of the dropped branch.
+    assert!(
+        report.new_logs.iter().all(|l| fresh.logs().contains(l)),
+        "{report:?}"
+    );
+}
