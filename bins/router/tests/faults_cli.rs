@@ -36,6 +36,15 @@ enum Fault {
     StaleHead(u64),
 }
 
+/// The faults any HTTP API can have.
+const HTTP_FAULTS: [Fault; 5] = [
+    Fault::ServerError,
+    Fault::RateLimited,
+    Fault::Dropped,
+    Fault::Truncated,
+    Fault::Timeout,
+];
+
 /// An HTTP proxy in front of anvil, the beacon node or the SSV API (method, path and body are
 /// passed on) that injects one fault at a time.
 struct FaultProxy {
@@ -240,14 +249,7 @@ async fn rpc_faults_never_make_a_write_go_twice() {
     // Faults, one after the other, while StaFi's oracles vote; then a clean endpoint.
     proxy.set(Fault::None);
     let mut daemon = Daemon::start(&stack, &[], &settings);
-    let faults = [
-        Fault::ServerError,
-        Fault::RateLimited,
-        Fault::Dropped,
-        Fault::Truncated,
-        Fault::Timeout,
-        Fault::LyingReceipt,
-    ];
+    let faults = [HTTP_FAULTS.as_slice(), &[Fault::LyingReceipt]].concat();
     let keys = common::keys(&stack, 2);
     let started = Instant::now();
     let mut survived = BTreeSet::new();
@@ -436,13 +438,7 @@ async fn beacon_and_ssv_api_faults_never_make_a_write_go_twice() {
     // Back; then each HTTP fault on both APIs while StaFi's oracles vote, a clean spell after
     // each.
     beacon.set(Fault::None);
-    let faults = [
-        Fault::ServerError,
-        Fault::RateLimited,
-        Fault::Dropped,
-        Fault::Truncated,
-        Fault::Timeout,
-    ];
+    let faults = HTTP_FAULTS;
     let started = Instant::now();
     let (mut at_beacon, mut at_api) = (BTreeSet::new(), BTreeSet::new());
     for fault in faults.iter().cycle().take(10) {
