@@ -32,7 +32,14 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
   END { printf "%d passed, %d failed", p, f }' "$log")"
 
+step "examples (each built and run)"
+mapfile -t examples < <(awk '/^\[\[example\]\]/ { getline; gsub(/name = |"/, ""); print }' examples/Cargo.toml)
+for ex in "${examples[@]}"; do
+  printf '  %s\n' "$ex" >&2
+  cargo run -q --locked -p stafi-router-examples --example "$ex" >/dev/null
+done
+
 step "cargo deny"
 scripts/deny.sh
 
-printf '\ntests: %s\n' "$summary"
+printf '\ntests: %s; examples: %d run\n' "$summary" "${#examples[@]}"
