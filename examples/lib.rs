@@ -7,6 +7,8 @@
 //! - `onchain_onboard`: the router's main job once on a local anvil devnet — StaFi 1 ETH deposit,
 //!   oracle vote, committee, keyshares, SSV v2 registration with the planned ETH, 31 ETH stake,
 //!   cluster balance checked against the accounting crate — the crates composed by hand.
+//! - `committee_keyshares`: every operator from an SSV API, a committee chosen with reasons, and
+//!   keyshares for it (`ssv-api`, `operator-selection`, `keyshare`).
 //! - `cluster_from_events`: a cluster's balance, runway and liquidation block rebuilt from
 //!   SSVNetwork's events (`ssv-sync`, `cluster-accounting`), checked against `getBalance`.
 //! - `what_if`: the ETH for N more validators on a committee of 4 vs 7 for 30/90/365 days, and

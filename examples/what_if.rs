@@ -26,48 +26,41 @@ const OPERATOR_ETH_FEE: u64 = 1_778_800_000;
 const BLOCK: u64 = 1_000;
 const INCLUSION: u64 = 100;
 
-/// Fee indices at `BLOCK` of a committee of `size` operators, every fee set at block 0.
+/// Fee indices at `BLOCK` of a committee of `size` operators, every fee set at block 0 (the
+/// same figures as both tokens' fees: `compute` reads the version's own).
 fn indices(
     version: ClusterVersion,
     size: u64,
     operator_fee: u64,
     network_fee: u64,
 ) -> Result<ClusterIndices, Error> {
-    let snapshot = |fee: u64| -> Result<FeeSnapshot, Error> {
-        Ok(FeeSnapshot::new(version.pack(U256::from(fee))?, 0))
+    let fee = |wei: u64| -> Result<FeeSnapshot, Error> {
+        Ok(FeeSnapshot::new(version.pack(U256::from(wei))?, 0))
     };
     let operators = (1..=size)
         .map(|id| {
-            let fee = snapshot(operator_fee)?;
-            Ok(match version {
-                ClusterVersion::Eth => OperatorState {
-                    id,
-                    eth: fee,
-                    ssv: FeeSnapshot::default(),
-                    removed: false,
-                },
-                ClusterVersion::Ssv => OperatorState {
-                    id,
-                    ssv: fee,
-                    eth: FeeSnapshot::default(),
-                    removed: false,
-                },
+            let f = fee(operator_fee)?;
+            Ok(OperatorState {
+                id,
+                ssv: f,
+                eth: f,
+                removed: false,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let network = match version {
-        ClusterVersion::Eth => NetworkState {
-            eth: snapshot(network_fee)?,
-            ..NetworkState::default()
-        },
-        ClusterVersion::Ssv => NetworkState {
-            ssv: snapshot(network_fee)?,
-            ..NetworkState::default()
-        },
-    };
+    let n = fee(network_fee)?;
+    let network = NetworkState { ssv: n, eth: n };
     Ok(ClusterIndices::compute(
         version, BLOCK, &operators, &network,
     )?)
+}
+
+/// Landing within `INCLUSION` blocks, then `days` of runway.
+fn horizon(days: u64) -> Horizon {
+    Horizon {
+        inclusion_blocks: INCLUSION,
+        runway_blocks: days * BLOCKS_PER_DAY,
+    }
 }
 
 fn main() -> Result<(), Error> {
@@ -90,16 +83,13 @@ fn main() -> Result<(), Error> {
         let at = indices(ClusterVersion::Eth, size, OPERATOR_ETH_FEE, ETH_NETWORK_FEE)?;
         print!("{size:>10}");
         for days in [30, 90, 365] {
-            let horizon = Horizon {
-                inclusion_blocks: INCLUSION,
-                runway_blocks: days * BLOCKS_PER_DAY,
-            };
+            let add = Action::AddValidators { count: n };
             let p = plan(
                 &new_cluster,
                 &at,
                 &LiquidationParams::MAINNET_ETH,
-                &Action::AddValidators { count: n },
-                horizon,
+                &add,
+                horizon(days),
             )?;
             print!(" {:>20}", format_amount(p.amount, p.token)?);
         }
@@ -115,7 +105,7 @@ fn main() -> Result<(), Error> {
             network_fee_index: 0,
             index: 0,
             active: true,
-            balance: U256::from(50u64) * U256::from(10u64).pow(U256::from(18u64)),
+            balance: U256::from(50 * 10u128.pow(18)),
         },
         vunits: VUnits::Implicit,
     };
@@ -130,10 +120,7 @@ fn main() -> Result<(), Error> {
             eth_indices: eth_at,
             eth_params: LiquidationParams::MAINNET_ETH,
         },
-        Horizon {
-            inclusion_blocks: INCLUSION,
-            runway_blocks: 90 * BLOCKS_PER_DAY,
-        },
+        horizon(90),
     )?;
     println!(
         "migrating the legacy cluster (2 validators, 50 SSV): send {}, {} refunded",
