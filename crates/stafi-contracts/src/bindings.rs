@@ -14,7 +14,7 @@ pub mod stafi_storage {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         StafiStorage,
-        "../../abi/StafiStorage.json"
+        "abi/StafiStorage.json"
     );
 }
 
@@ -24,7 +24,7 @@ pub mod stafi_super_node {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         StafiSuperNode,
-        "../../abi/StafiSuperNode.json"
+        "abi/StafiSuperNode.json"
     );
 }
 
@@ -34,7 +34,7 @@ pub mod stafi_user_deposit {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         StafiUserDeposit,
-        "../../abi/StafiUserDeposit.json"
+        "abi/StafiUserDeposit.json"
     );
 }
 
@@ -44,7 +44,7 @@ pub mod stafi_network_settings {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         StafiNetworkSettings,
-        "../../abi/StafiNetworkSettings.json"
+        "abi/StafiNetworkSettings.json"
     );
 }
 
@@ -54,7 +54,7 @@ pub mod stafi_withdraw {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         StafiWithdraw,
-        "../../abi/StafiWithdraw.json"
+        "abi/StafiWithdraw.json"
     );
 }
 
@@ -64,7 +64,7 @@ pub mod ssv_network {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         SSVNetwork,
-        "../../abi/SSVNetwork.json"
+        "abi/SSVNetwork.json"
     );
 }
 
@@ -74,7 +74,7 @@ pub mod ssv_network_views {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         SSVNetworkViews,
-        "../../abi/SSVNetworkViews.json"
+        "abi/SSVNetworkViews.json"
     );
 }
 
@@ -84,7 +84,7 @@ pub mod erc20 {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         ERC20,
-        "../../abi/ERC20.json"
+        "abi/ERC20.json"
     );
 }
 
@@ -94,7 +94,7 @@ pub mod deposit_contract {
         #[sol(rpc)]
         #[derive(Debug, PartialEq, Eq)]
         DepositContract,
-        "../../abi/DepositContract.json"
+        "abi/DepositContract.json"
     );
 }
 

@@ -14,7 +14,7 @@ use stafi_contracts::{
 };
 
 fn abi(file: &str) -> JsonAbi {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../abi")).join(file);
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/abi")).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     // SSV publishes the mainnet ABI wrapped with its address and genesis block.
@@ -193,7 +193,7 @@ fn deposited_is_the_real_three_field_event() {
 #[test]
 fn copied_abis_are_byte_equal_to_what_ssv_publishes() {
     use sha2::{Digest, Sha256};
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../abi"));
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/abi"));
     let sources = std::fs::read_to_string(dir.join("SOURCES.md")).unwrap();
     let mut checked = 0;
     for row in sources.lines().filter(|l| l.starts_with("| `")) {
