@@ -19,6 +19,7 @@
 //! // let operators = client.all_operators(&OperatorsQuery::new().ordering("id:asc")).await?;
 //! # let _ = OperatorsQuery::new();
 //! ```
+#![warn(missing_docs)]
 
 mod client;
 pub mod decode;

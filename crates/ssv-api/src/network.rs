@@ -5,7 +5,9 @@ use crate::SsvApiError;
 /// Networks the SSV API serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SsvNetwork {
+    /// Ethereum mainnet (`mainnet`).
     Mainnet,
+    /// The Hoodi testnet (`hoodi`).
     Hoodi,
 }
 
