@@ -24,25 +24,37 @@ pub use SSVNetworkUnlisted::SSVNetworkUnlistedErrors;
 pub enum ContractsError {
     /// StafiStorage has no address registered under this contract name.
     #[error("StafiStorage has no address for contract {name:?}")]
-    UnregisteredContract { name: String },
+    UnregisteredContract {
+        /// The contract name looked up (`stafiSuperNode`, …).
+        name: String,
+    },
     /// A contract call reverted; `reason` is the decoded custom error, revert string or panic.
     #[error("{call} reverted{}: {reason}", ClusterSuffix(cluster.as_ref()))]
     Reverted {
+        /// The call, as `Contract.function`.
         call: &'static str,
+        /// The cluster the call was about, if any.
         cluster: Option<ClusterRef>,
+        /// The decoded revert.
         reason: RevertReason,
     },
     /// The call failed without revert data (transport, signing or decoding of the return value).
     #[error("{call} failed{}: {source}", ClusterSuffix(cluster.as_ref()))]
     Call {
+        /// The call, as `Contract.function`.
         call: &'static str,
+        /// The cluster the call was about, if any.
         cluster: Option<ClusterRef>,
+        /// What alloy reported.
         #[source]
         source: Box<alloy::contract::Error>,
     },
     /// No preset is known for this network name.
     #[error("unknown network {name:?}; known networks: mainnet, hoodi")]
-    UnknownNetwork { name: String },
+    UnknownNetwork {
+        /// The name given.
+        name: String,
+    },
 }
 
 impl ContractsError {
@@ -81,7 +93,9 @@ impl ContractsError {
 /// The cluster a failed call was about: its owner and (sorted) operator ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterRef {
+    /// The cluster owner.
     pub owner: Address,
+    /// Its operator ids, ascending.
     pub operator_ids: Vec<u64>,
 }
 
@@ -112,20 +126,30 @@ impl fmt::Display for ClusterSuffix<'_> {
 pub enum RevertReason {
     /// An SSV Network custom error of the published v2.0.0 ABI, with its arguments.
     Ssv {
+        /// The error's name in the ABI.
         name: &'static str,
+        /// The decoded error with its arguments.
         error: Box<SSVNetworkErrors>,
     },
     /// An error SSV Network v2.0.0 raises that its published ABI does not list.
     SsvUnlisted {
+        /// The error's name in SSV Network's sources.
         name: &'static str,
+        /// The decoded error.
         error: SSVNetworkUnlistedErrors,
     },
     /// A `require` message (`Error(string)`), as the StaFi contracts and ERC-20 tokens use.
     Message(String),
     /// A Solidity panic (`Panic(uint256)`), e.g. 0x11 for arithmetic overflow.
-    Panic { code: U256 },
+    Panic {
+        /// The panic code.
+        code: U256,
+    },
     /// A custom error this crate does not know.
-    UnknownSelector { selector: [u8; 4] },
+    UnknownSelector {
+        /// The first four bytes of the revert data.
+        selector: [u8; 4],
+    },
     /// The call reverted without data.
     Empty,
 }

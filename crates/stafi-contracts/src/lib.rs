@@ -21,6 +21,7 @@
 //! assert_eq!(reason.name(), Some("IncorrectClusterState"));
 //! # Ok::<(), ContractsError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod bindings;
 mod error;

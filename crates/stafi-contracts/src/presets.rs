@@ -21,18 +21,25 @@ pub enum Network {
 /// (`src/shared/abi/prod.v4.{mainnet,hoodi}.abi.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SsvDeployment {
+    /// The execution chain id.
     pub chain_id: u64,
+    /// SSVNetwork (the proxy).
     pub ssv_network: Address,
+    /// SSVNetworkViews (the proxy).
     pub ssv_network_views: Address,
+    /// The SSV token.
     pub ssv_token: Address,
+    /// The cSSV token (SSV Network v2).
     pub cssv_token: Address,
     /// First block worth scanning for cluster events.
     pub genesis_block: u64,
 }
 
 impl Network {
+    /// Every network with a preset.
     pub const ALL: [Network; 2] = [Network::Mainnet, Network::Hoodi];
 
+    /// The network's name (`mainnet`, `hoodi`).
     pub fn name(self) -> &'static str {
         match self {
             Network::Mainnet => "mainnet",
@@ -40,10 +47,12 @@ impl Network {
         }
     }
 
+    /// The execution chain id.
     pub fn chain_id(self) -> u64 {
         self.ssv().chain_id
     }
 
+    /// The network of a chain id, if it has a preset.
     pub fn from_chain_id(chain_id: u64) -> Option<Self> {
         Self::ALL.into_iter().find(|n| n.chain_id() == chain_id)
     }

@@ -15,10 +15,15 @@ pub fn storage_key(contract_name: &str) -> B256 {
 /// The StaFi contracts the router uses, as registered in StafiStorage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StafiAddresses {
+    /// `stafiSuperNode`: deposit, stake, the super node's keys.
     pub super_node: Address,
+    /// `stafiUserDeposit`: the pool.
     pub user_deposit: Address,
+    /// `stafiNetworkSettings`.
     pub network_settings: Address,
+    /// `stafiWithdraw` (the proxy): withdrawal credentials and ejections.
     pub withdraw: Address,
+    /// `stafiSuperNodeFeePool`: the SSV fee recipient.
     pub super_node_fee_pool: Address,
 }
 
