@@ -191,14 +191,14 @@ impl Status {
         let _ = writeln!(out, "\nvalidators ({})", self.validators.len());
         let _ = writeln!(
             out,
-            "{:>5}  {:<14}  {:<10}  {:<15}  {:<20}  cluster",
+            "{:>5}  {:<14}  {:<10}  {:<15}  {:<28}  cluster",
             "index", "pubkey", "stafi", "ssv", "beacon"
         );
         for v in &self.validators {
             let pk = format!("{:#x}", v.pubkey);
             let _ = writeln!(
                 out,
-                "{:>5}  {:<14}  {:<10}  {:<15}  {:<20}  {}",
+                "{:>5}  {:<14}  {:<10}  {:<15}  {:<28}  {}",
                 v.index,
                 format!("{}…", &pk[..12.min(pk.len())]),
                 v.stafi,
