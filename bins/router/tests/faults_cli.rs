@@ -135,33 +135,21 @@ impl FaultProxy {
                                     Fault::LyingReceipt
                                         if count(text.contains("eth_getTransactionReceipt")) =>
                                     {
-                                        let id = serde_json::from_str::<serde_json::Value>(&text)
-                                            .map(|v| v["id"].clone())
-                                            .unwrap_or_default();
                                         return Ok(reply(
-                                        200,
-                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": null}).to_string(),
-                                    ));
+                                            200,
+                                            answer(&text, &serde_json::Value::Null),
+                                        ));
                                     }
                                     Fault::StaleHead(block)
                                         if count(text.contains("eth_blockNumber")) =>
                                     {
-                                        let id = serde_json::from_str::<serde_json::Value>(&text)
-                                            .map(|v| v["id"].clone())
-                                            .unwrap_or_default();
                                         return Ok(reply(
-                                        200,
-                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": format!("{block:#x}")}).to_string(),
-                                    ));
+                                            200,
+                                            answer(&text, &format!("{block:#x}").into()),
+                                        ));
                                     }
                                     Fault::WrongChain if count(text.contains("eth_chainId")) => {
-                                        let id = serde_json::from_str::<serde_json::Value>(&text)
-                                            .map(|v| v["id"].clone())
-                                            .unwrap_or_default();
-                                        return Ok(reply(
-                                        200,
-                                        serde_json::json!({"jsonrpc": "2.0", "id": id, "result": "0x1"}).to_string(),
-                                    ));
+                                        return Ok(reply(200, answer(&text, &"0x1".into())));
                                     }
                                     _ => {}
                                 }
@@ -382,6 +370,14 @@ async fn a_stale_head_or_another_chain_after_start_is_not_acted_on() {
     daemon.kill("-TERM");
     common::assert_each_once(&stack, &keys).await;
     common::assert_no_failed_transaction(&stack).await;
+}
+
+/// A JSON-RPC answer to `request` (its id kept) with `result`.
+fn answer(request: &str, result: &serde_json::Value) -> String {
+    let id = serde_json::from_str::<serde_json::Value>(request)
+        .map(|v| v["id"].clone())
+        .unwrap_or_default();
+    serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string()
 }
 
 /// `http://host:port/path` → (`http://host:port`, `/path`).

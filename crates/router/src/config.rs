@@ -813,7 +813,8 @@ pub fn schema() -> BTreeMap<String, toml::Value> {
     keys
 }
 
-fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, toml::Value>) {
+/// `value`'s leaves under their dotted keys (`section.key`), under `prefix`.
+pub fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, toml::Value>) {
     match value {
         toml::Value::Table(t) => {
             for (k, v) in t {

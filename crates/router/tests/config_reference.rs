@@ -28,24 +28,6 @@ ssv_owner_keystore = "keys/ssv-owner.json"
 mnemonic_store = "keys/mnemonic.json"
 "#;
 
-fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, toml::Value>) {
-    match value {
-        toml::Value::Table(t) => {
-            for (k, v) in t {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_owned(), other.clone());
-        }
-    }
-}
-
 /// Each key's comment in the example: the `#` lines right above it (or above its commented-out
 /// form `#   key = …`, or on its line for the custom network's keys).
 fn meanings() -> BTreeMap<String, String> {
@@ -118,7 +100,7 @@ fn reference() -> String {
     )
     .unwrap();
     let mut defaults = BTreeMap::new();
-    flatten(
+    router::flatten(
         "",
         &toml::Value::try_from(&settings.config).unwrap(),
         &mut defaults,
