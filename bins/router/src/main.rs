@@ -3,6 +3,9 @@
 //! This binary only parses arguments, does I/O and composes the workspace crates; the logic lives
 //! in the crates. Each subcommand group has its own module under `cmd/`.
 
+// The doc comments of the argument types are `--help` text, printed as written, not Markdown.
+#![allow(rustdoc::invalid_html_tags, rustdoc::bare_urls)]
+
 mod cmd;
 mod error;
 mod io;

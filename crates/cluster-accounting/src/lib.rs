@@ -62,6 +62,7 @@
 //! assert_eq!(p.liquidation_block, Some(220 + 30 * 7_200 + 1));
 //! # Ok::<(), cluster_accounting::AccountingError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod error;
 pub mod eth;

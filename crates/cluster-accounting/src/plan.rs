@@ -35,7 +35,10 @@ pub enum Rules {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Register `count` more validators (`registerValidator` / `bulkRegisterValidator`).
-    AddValidators { count: u32 },
+    AddValidators {
+        /// The number of validators to register.
+        count: u32,
+    },
     /// Keep the cluster running (`deposit`).
     KeepRunning,
     /// Reactivate a liquidated cluster (`reactivate`).
@@ -434,18 +437,30 @@ pub struct TopUpPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TopUp {
     /// The runway is long enough.
-    NotNeeded { runway: Runway },
+    NotNeeded {
+        /// The cluster's runway from `at.block`.
+        runway: Runway,
+    },
     /// `deposit` `amount` ETH. `urgent` when the cluster becomes liquidatable within the
     /// inclusion margin: a liquidation bot may be faster.
     Deposit {
+        /// The ETH to deposit, in wei.
         amount: U256,
+        /// The cluster's runway from `at.block`, before the deposit.
         runway: Runway,
+        /// Whether the cluster becomes liquidatable within `inclusion_margin_blocks`.
         urgent: bool,
     },
     /// The cluster is liquidated: `reactivate` with `amount` ETH.
-    Reactivate { amount: U256 },
+    Reactivate {
+        /// The ETH to send with `reactivate`, in wei.
+        amount: U256,
+    },
     /// A legacy SSV cluster cannot be topped up in v2; it must migrate to ETH.
-    MigrationRequired { runway: Runway },
+    MigrationRequired {
+        /// The legacy cluster's runway from `at.block`, in its SSV balance.
+        runway: Runway,
+    },
 }
 
 impl TopUpPolicy {

@@ -75,22 +75,35 @@ pub struct Accounts {
 /// Where everything is deployed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Addresses {
+    /// The beacon deposit contract double (`ethDeposit` in StaFi's storage).
     pub deposit_contract: Address,
+    /// StafiStorage, the key-value store every StaFi contract is found through.
     pub stafi_storage: Address,
+    /// StafiUpgrade, which registered the StaFi contracts in the storage.
     pub stafi_upgrade: Address,
+    /// StafiEther, the ETH ledger of StaFi's contracts (it holds the deposit pool's ETH).
     pub stafi_ether: Address,
+    /// RETHToken, minted to users who deposit into the pool.
     pub reth_token: Address,
+    /// StafiUserDeposit, the user deposit pool.
     pub user_deposit: Address,
+    /// StafiNetworkSettings: consensus threshold, withdrawal credentials, super-node key limit.
     pub network_settings: Address,
+    /// StafiNodeManager, which holds the trusted and super node roles.
     pub node_manager: Address,
+    /// StafiSuperNode: the super node's deposits and stakes, the trusted nodes' credential votes.
     pub super_node: Address,
+    /// StafiSuperNodeFeePool, StaFi's fee recipient for super-node validators.
     pub super_node_fee_pool: Address,
     /// StafiWithdraw's proxy: `stafiWithdraw` in storage and in the withdrawal credentials.
     pub withdraw: Address,
     /// StafiWithdraw's implementation behind the proxy.
     pub withdraw_implementation: Address,
+    /// The SSV token double (ERC-20).
     pub ssv_token: Address,
+    /// The SSVNetwork double (one contract, where the real one is a proxy over modules).
     pub ssv_network: Address,
+    /// SSVNetworkViews, reading the SSVNetwork double.
     pub ssv_network_views: Address,
 }
 
@@ -510,8 +523,11 @@ pub fn new_cluster() -> Cluster {
 pub struct Devnet {
     anvil: AnvilInstance,
     provider: DynProvider,
+    /// The dev accounts and their roles.
     pub accounts: Accounts,
+    /// Where each contract is deployed.
     pub addresses: Addresses,
+    /// The operators seeded at start, in registration order (ids 1, 2, …).
     pub operators: Vec<SeededOperator>,
 }
 
@@ -527,6 +543,7 @@ impl fmt::Debug for Devnet {
 }
 
 impl Devnet {
+    /// A builder with the default options (mainnet's v2 parameters, [`OperatorSpec::default_set`]).
     pub fn builder() -> DevnetBuilder {
         DevnetBuilder::default()
     }
@@ -541,6 +558,7 @@ impl Devnet {
         &self.provider
     }
 
+    /// anvil's JSON-RPC URL, `http://127.0.0.1:{port}`.
     pub fn endpoint_url(&self) -> alloy::transports::http::reqwest::Url {
         self.anvil.endpoint_url()
     }
@@ -566,14 +584,17 @@ impl Devnet {
         SSVNetwork::new(self.addresses.ssv_network, self.provider.clone())
     }
 
+    /// StafiSuperNode through the double's ABI.
     pub fn super_node(&self) -> StafiSuperNode::StafiSuperNodeInstance<DynProvider> {
         StafiSuperNode::new(self.addresses.super_node, self.provider.clone())
     }
 
+    /// StafiUserDeposit (the deposit pool) through the double's ABI.
     pub fn user_deposit(&self) -> StafiUserDeposit::StafiUserDepositInstance<DynProvider> {
         StafiUserDeposit::new(self.addresses.user_deposit, self.provider.clone())
     }
 
+    /// StafiNetworkSettings through the double's ABI.
     pub fn network_settings(
         &self,
     ) -> StafiNetworkSettings::StafiNetworkSettingsInstance<DynProvider> {
@@ -585,18 +606,22 @@ impl Devnet {
         StafiWithdraw::new(self.addresses.withdraw, self.provider.clone())
     }
 
+    /// StafiNodeManager through the double's ABI.
     pub fn node_manager(&self) -> StafiNodeManager::StafiNodeManagerInstance<DynProvider> {
         StafiNodeManager::new(self.addresses.node_manager, self.provider.clone())
     }
 
+    /// The beacon deposit contract double.
     pub fn deposit_contract(&self) -> DepositContract::DepositContractInstance<DynProvider> {
         DepositContract::new(self.addresses.deposit_contract, self.provider.clone())
     }
 
+    /// The SSV token double.
     pub fn ssv_token(&self) -> SSVToken::SSVTokenInstance<DynProvider> {
         SSVToken::new(self.addresses.ssv_token, self.provider.clone())
     }
 
+    /// The seeded operator with SSV id `id`; [`DevnetError::UnknownOperator`] if none has it.
     pub fn operator(&self, id: u64) -> Result<&SeededOperator, DevnetError> {
         self.operators
             .iter()
@@ -660,6 +685,7 @@ impl Devnet {
 
     // ------------------------------------------------------------------ chain helpers
 
+    /// The latest block number (`eth_blockNumber`).
     pub async fn block_number(&self) -> Result<u64, DevnetError> {
         self.provider
             .get_block_number()
@@ -1162,6 +1188,7 @@ pub fn effective_balance_leaf(
     keccak256(keccak256(encoded))
 }
 
+/// The [`ClusterRef`] a failed call's error names: `owner` and `operator_ids` as given.
 pub fn cluster_ref(owner: Address, operator_ids: &[u64]) -> ClusterRef {
     ClusterRef {
         owner,

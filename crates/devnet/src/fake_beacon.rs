@@ -450,9 +450,11 @@ const STATUS_FILTERS: &[&str] = &[
 /// A validator as the fake beacon node sees it at the head.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FakeValidator {
+    /// The validator index, assigned in the order of the pubkeys' first deposits.
     pub index: u64,
     /// `pending_initialized`, `active_ongoing`, `active_exiting`, `exited_unslashed`, …
     pub status: String,
+    /// The epoch it became active; [`FAR_FUTURE_EPOCH`] while it is pending.
     pub activation_epoch: u64,
     /// `u64::MAX` until an exit is accepted.
     pub exit_epoch: u64,

@@ -19,6 +19,7 @@
 //! # Ok::<(), devnet::DevnetError>(())
 //! # }).unwrap();
 //! ```
+#![warn(missing_docs)]
 
 mod anvil;
 mod deposit;

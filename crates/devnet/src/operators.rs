@@ -21,6 +21,7 @@ pub struct OperatorSpec {
 }
 
 impl OperatorSpec {
+    /// A public operator, not removed, with an ETH fee of `fee_wei` wei per block per 32 ETH.
     pub fn public(fee_wei: u64) -> Self {
         Self {
             fee: U256::from(fee_wei),
@@ -58,10 +59,15 @@ impl OperatorSpec {
 
 /// A registered operator and its RSA key pair (the private key decrypts its keyshares).
 pub struct SeededOperator {
+    /// The SSV operator id from `OperatorAdded`.
     pub id: u64,
+    /// The dev account that registered and owns it.
     pub owner: Address,
+    /// The ETH fee it was registered with, wei per block per 32 ETH.
     pub fee: U256,
+    /// Registered private.
     pub private: bool,
+    /// Removed right after registration.
     pub removed: bool,
     /// base64 of the PEM (`RSA PUBLIC KEY` label, SPKI body), the form SSV uses everywhere.
     pub public_key_base64: String,
@@ -69,6 +75,7 @@ pub struct SeededOperator {
 }
 
 impl SeededOperator {
+    /// The operator's RSA-2048 private key, which decrypts the keyshares sent to it.
     pub fn private_key(&self) -> &RsaPrivateKey {
         &self.private_key
     }

@@ -16,21 +16,32 @@ pub const STACK_PASSWORD: &str = "devnet-password";
 /// Where [`Stack`] writes files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StackFiles {
+    /// The directory everything is written in.
     pub dir: PathBuf,
+    /// `<dir>/stafi-router.toml`, the router configuration for this stack.
     pub config: PathBuf,
+    /// `<dir>/keys/super-node.json`, the encrypted keystore of the StaFi super-node account.
     pub super_node_keystore: PathBuf,
+    /// `<dir>/keys/ssv-owner.json`, the encrypted keystore of the SSV cluster owner account.
     pub ssv_owner_keystore: PathBuf,
+    /// `<dir>/keys/mnemonic.json`, the encrypted store of the validator mnemonic.
     pub mnemonic_store: PathBuf,
+    /// `<dir>/keys/password`, holding [`STACK_PASSWORD`] for every secret above.
     pub password_file: PathBuf,
+    /// `<dir>/data`, the router's `data_dir` (not created here).
     pub data_dir: PathBuf,
 }
 
 /// A running devnet with its fakes and a router configuration for them.
 #[derive(Debug)]
 pub struct Stack {
+    /// The chain: anvil with the doubles deployed and seeded.
     pub devnet: Devnet,
+    /// The fake beacon node following the devnet.
     pub beacon: FakeBeacon,
+    /// The fake SSV API serving the devnet's operators and clusters.
     pub ssv_api: FakeSsvApi,
+    /// The files written for the router.
     pub files: StackFiles,
     /// The validator mnemonic the store holds (tests derive keys from it).
     pub mnemonic: Mnemonic,

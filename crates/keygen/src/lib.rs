@@ -30,6 +30,7 @@
 //! assert_eq!(hoodi.genesis_fork_version, [0x10, 0x00, 0x09, 0x10]);
 //! # Ok::<(), keygen::KeygenError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod bls;
 mod credentials;

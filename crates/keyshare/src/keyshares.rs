@@ -10,8 +10,12 @@ pub const WRITE_VERSION: &str = "v1.1.0";
 /// A keyshares file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeysharesFile {
+    /// `version`, e.g. `v1.1.0`; v1.1.x and v1.2.0 are read.
     pub version: String,
+    /// `createdAt`: when the file was written, ISO-8601 UTC (e.g. `2024-10-21T09:56:54.354Z`);
+    /// empty if the file has none.
     pub created_at: String,
+    /// `shares`: one item per validator, in file order.
     pub items: Vec<KeysharesItem>,
 }
 
@@ -20,6 +24,7 @@ pub struct KeysharesFile {
 pub struct KeysharesItem {
     /// The owner address as written (any case; the signature uses the checksummed form).
     pub owner_address: String,
+    /// `data.ownerNonce`: the owner's SSV nonce the ownership signature covers.
     pub owner_nonce: u64,
     /// `data.publicKey`.
     pub public_key: [u8; 48],

@@ -28,6 +28,7 @@
 //! assert!(verdicts.iter().all(keyshare::Verdict::is_ok));
 //! # Ok::<(), keyshare::KeyshareError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod builder;
 mod error;

@@ -128,7 +128,9 @@ impl fmt::Debug for OperatorPublicKey {
 /// An operator in a committee: its on-chain id and RSA key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operator {
+    /// The operator id in SSVNetwork.
     pub id: u64,
+    /// Its RSA-2048 public key, which its share is encrypted to.
     pub key: OperatorPublicKey,
 }
 

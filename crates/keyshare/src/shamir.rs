@@ -13,8 +13,11 @@ use crate::secret::{ShareSecret, ValidatorSecret};
 /// One operator's share: its id (the x-coordinate), the secret f(id) and share · G1.
 #[derive(Debug, Clone)]
 pub struct Share {
+    /// The operator id, which is the x-coordinate.
     pub operator_id: u64,
+    /// The secret f(id).
     pub secret: ShareSecret,
+    /// The share's compressed G1 public key (share · G1).
     pub public_key: [u8; 48],
 }
 

@@ -75,14 +75,17 @@ impl SharesData {
         out
     }
 
+    /// The ownership signature (96 bytes, see [`crate::verify_ownership`]).
     pub fn signature(&self) -> &[u8; SIGNATURE_LEN] {
         &self.signature
     }
 
+    /// The share public keys (48-byte compressed G1), in operator-id order.
     pub fn share_public_keys(&self) -> &[[u8; PUBKEY_LEN]] {
         &self.share_public_keys
     }
 
+    /// The shares RSA-encrypted to their operators (256 bytes each), in operator-id order.
     pub fn encrypted_shares(&self) -> &[[u8; CIPHERTEXT_LEN]] {
         &self.encrypted_shares
     }

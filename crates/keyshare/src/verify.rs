@@ -28,6 +28,7 @@ pub struct Verdict {
     pub index: usize,
     /// `data.publicKey`.
     pub public_key: [u8; 48],
+    /// `data.ownerNonce`.
     pub owner_nonce: u64,
     /// Every rule the item breaks; empty when it is registrable.
     pub failures: Vec<KeyshareError>,
@@ -36,12 +37,15 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Whether the item breaks no rule (no [`failures`](Self::failures)).
     pub fn is_ok(&self) -> bool {
         self.failures.is_empty()
     }
 }
 
 impl Verifier {
+    /// A verifier with no expected owner or nonce and no operator private keys: it checks what
+    /// SSV nodes check, plus interpolation.
     pub fn new() -> Self {
         Self::default()
     }

@@ -30,7 +30,9 @@ pub(crate) struct DataJson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OperatorJson {
+    /// The operator id.
     pub id: u64,
+    /// `operatorKey`: base64 of the operator's RSA public key PEM.
     pub operator_key: String,
 }
 

@@ -24,6 +24,7 @@
 //! assert_eq!(selection.verdict(1), Some(&Verdict::Chosen));
 //! assert_eq!(selection.score.yearly_cost_per_validator, 4_000_000_010 * 2_628_000);
 //! ```
+#![warn(missing_docs)]
 
 mod candidate;
 mod eligibility;

@@ -26,9 +26,14 @@ pub type Prompt<'a> = Option<&'a dyn Fn(&str) -> std::io::Result<String>>;
 /// Where one secret's password comes from.
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordSource<'a> {
+    /// The secret, as named in the prompt and in errors (e.g. `"mnemonic store"`).
     pub what: &'static str,
+    /// The configuration key that names the password file (e.g.
+    /// `accounts.mnemonic_password_file`).
     pub key: &'static str,
+    /// The password file the configuration names; its first line is the password.
     pub file: Option<&'a Path>,
+    /// The environment variable read when there is no password file.
     pub env: &'static str,
 }
 
@@ -74,7 +79,9 @@ impl PasswordSource<'_> {
 /// The two Ethereum accounts.
 #[derive(Debug, Clone)]
 pub struct Accounts {
+    /// The StaFi super node account: signs `StafiSuperNode.deposit` and `stake`.
     pub super_node: PrivateKeySigner,
+    /// The account that owns the SSV clusters: signs every SSVNetwork write.
     pub ssv_owner: PrivateKeySigner,
 }
 
@@ -115,10 +122,12 @@ impl Accounts {
         })
     }
 
+    /// The super node account's address.
     pub fn super_node_address(&self) -> Address {
         self.super_node.address()
     }
 
+    /// The SSV owner account's address (the cluster owner on SSVNetwork).
     pub fn ssv_owner_address(&self) -> Address {
         self.ssv_owner.address()
     }

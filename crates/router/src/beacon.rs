@@ -13,22 +13,31 @@ use crate::error::RouterError;
 /// `GET /eth/v1/beacon/genesis`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Genesis {
+    /// The chain's genesis time, in Unix seconds.
     #[serde(deserialize_with = "num")]
     pub genesis_time: u64,
+    /// The genesis validators root, `0x`-prefixed hex (32 bytes); part of the signing domain.
     pub genesis_validators_root: String,
+    /// The genesis fork version, `0x`-prefixed hex (4 bytes).
     pub genesis_fork_version: String,
 }
 
 /// `GET /eth/v1/node/syncing`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SyncStatus {
+    /// The slot of the node's head block.
     #[serde(deserialize_with = "num")]
     pub head_slot: u64,
+    /// How many slots the head is behind the wall clock.
     #[serde(deserialize_with = "num")]
     pub sync_distance: u64,
+    /// Whether the node is still syncing.
     pub is_syncing: bool,
+    /// Whether the head is optimistic (its execution payload not yet verified); `false` when
+    /// the node leaves it out.
     #[serde(default)]
     pub is_optimistic: bool,
+    /// Whether the node's execution client is offline; `false` when the node leaves it out.
     #[serde(default)]
     pub el_offline: bool,
 }
@@ -36,25 +45,34 @@ pub struct SyncStatus {
 /// One item of `/eth/v1/beacon/states/{state}/validators`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct BeaconValidator {
+    /// The validator's index on the beacon chain.
     #[serde(deserialize_with = "num")]
     pub index: u64,
+    /// Its current balance, in gwei.
     #[serde(deserialize_with = "num")]
     pub balance: u64,
     /// `pending_initialized`, `active_ongoing`, `exited_unslashed`, `withdrawal_done`, …
     pub status: String,
+    /// The validator record itself.
     pub validator: BeaconValidatorData,
 }
 
 /// The `validator` object of a [`BeaconValidator`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct BeaconValidatorData {
+    /// The BLS public key, `0x`-prefixed hex (48 bytes).
     pub pubkey: String,
+    /// The withdrawal credentials, `0x`-prefixed hex (32 bytes).
     pub withdrawal_credentials: String,
+    /// The effective balance, in gwei.
     #[serde(deserialize_with = "num")]
     pub effective_balance: u64,
+    /// Whether the validator has been slashed.
     pub slashed: bool,
+    /// The epoch it became active ([`FAR_FUTURE_EPOCH`] while it is not yet scheduled).
     #[serde(deserialize_with = "num")]
     pub activation_epoch: u64,
+    /// The epoch it exits ([`FAR_FUTURE_EPOCH`] while no exit has been initiated).
     #[serde(deserialize_with = "num")]
     pub exit_epoch: u64,
 }
@@ -99,6 +117,7 @@ fn num<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// The beacon chain's timing constants the ejector needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timing {
+    /// `SLOTS_PER_EPOCH` (at least 1).
     pub slots_per_epoch: u64,
     /// Epochs a validator must have been active before it may exit.
     pub shard_committee_period: u64,
@@ -110,10 +129,13 @@ pub const FAR_FUTURE_EPOCH: u64 = u64::MAX;
 /// What the beacon node said to a voluntary exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExitSubmission {
+    /// 2xx: the node took the exit into its pool.
     Accepted,
     /// 4xx: the node refused it (retried later, never dropped).
     Rejected {
+        /// The HTTP status code.
         status: u16,
+        /// The start of the answer's body (at most 300 characters).
         message: String,
     },
 }
@@ -129,6 +151,7 @@ pub struct Beacon {
 }
 
 impl Beacon {
+    /// A client that tries `urls` in order, each request bounded by `timeout`.
     pub fn new(urls: &[String], timeout: Duration) -> Result<Self, RouterError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -220,6 +243,7 @@ impl Beacon {
         }
     }
 
+    /// `GET /eth/v1/beacon/genesis`.
     pub async fn genesis(&self) -> Result<Genesis, RouterError> {
         self.get("/eth/v1/beacon/genesis").await
     }
@@ -229,6 +253,7 @@ impl Beacon {
         self.get("/eth/v1/config/spec").await
     }
 
+    /// `GET /eth/v1/node/syncing`.
     pub async fn syncing(&self) -> Result<SyncStatus, RouterError> {
         self.get("/eth/v1/node/syncing").await
     }

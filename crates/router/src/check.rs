@@ -14,15 +14,20 @@ use crate::node::Node;
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckLine {
+    /// What was checked (e.g. `code at SSVNetwork`).
     pub item: String,
+    /// What the chain or the beacon node showed, or the error that stopped the check.
     pub value: String,
+    /// Whether it matches the configuration.
     pub ok: bool,
 }
 
 /// The whole report; `mismatches` empty means the configuration matches the chain.
 #[derive(Debug, Default)]
 pub struct CheckReport {
+    /// Every check, in the order it ran.
     pub lines: Vec<CheckLine>,
+    /// The failed checks, each as the error that names what and both values.
     pub mismatches: Vec<RouterError>,
 }
 

@@ -30,30 +30,45 @@ pub struct Config {
     /// Directory of the store (redb) and the lock file; relative to the config file.
     #[serde(default = "default_data_dir")]
     pub data_dir: PathBuf,
+    /// `[execution]`: the JSON-RPC endpoints and log reading (required).
     pub execution: ExecutionSection,
+    /// `[beacon]`: the beacon-node endpoints (required).
     pub beacon: BeaconSection,
+    /// `[ssv_api]`: SSV's public API for operator metadata.
     #[serde(default)]
     pub ssv_api: SsvApiSection,
+    /// `[contracts]`: StafiStorage and optional SSV address overrides (required).
     pub contracts: ContractsSection,
+    /// `[accounts]`: the keystores, the mnemonic store and their password files (required).
     pub accounts: AccountsSection,
+    /// `[pool]`: the reserve of StaFi's user pool that is never committed.
     #[serde(default)]
     pub pool: PoolSection,
+    /// `[gas]`: fee caps and the gas cap per transaction.
     #[serde(default)]
     pub gas: GasSection,
+    /// `[batch]`: keys per transaction.
     #[serde(default)]
     pub batch: BatchSection,
+    /// `[selection]`: the operator-selection policy and committee size.
     #[serde(default)]
     pub selection: SelectionSection,
+    /// `[runway]`: how long clusters stay funded.
     #[serde(default)]
     pub runway: RunwaySection,
+    /// `[keys]`: validator key recovery.
     #[serde(default)]
     pub keys: KeysSection,
+    /// `[pass]`: pass timing and receipt waits.
     #[serde(default)]
     pub pass: PassSection,
+    /// `[exits]`: StaFi's ejections and voluntary exits.
     #[serde(default)]
     pub exits: ExitsSection,
+    /// `[uptime]`: reports to StaFi's ejector-uptime endpoint.
     #[serde(default)]
     pub uptime: UptimeSection,
+    /// `[metrics]`: the metrics and health endpoints.
     #[serde(default)]
     pub metrics: MetricsSection,
 }
@@ -72,6 +87,7 @@ pub struct NetworkSection {
     /// A TOML file holding a custom network table (the keys of `[network.custom]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
+    /// `[network.custom]`: a custom network described inline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomNetwork>,
 }
@@ -154,9 +170,12 @@ impl Default for SsvApiSection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractsSection {
+    /// StaFi's StafiStorage contract; every other StaFi address is read from it.
     pub stafi_storage: Address,
+    /// SSVNetwork, in place of the network profile's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssv_network: Option<Address>,
+    /// SSVNetworkViews, in place of the network profile's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssv_network_views: Option<Address>,
 }
@@ -168,14 +187,20 @@ pub struct ContractsSection {
 pub struct AccountsSection {
     /// Keystore of the StaFi super-node account (signs `deposit` and `stake`).
     pub super_node_keystore: PathBuf,
+    /// File whose first line is the super-node keystore's password; else
+    /// `STAFI_ROUTER_SUPER_NODE_PASSWORD`, else a prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub super_node_password_file: Option<PathBuf>,
     /// Keystore of the SSV cluster owner (signs every SSVNetwork transaction).
     pub ssv_owner_keystore: PathBuf,
+    /// File whose first line is the SSV owner keystore's password; else
+    /// `STAFI_ROUTER_SSV_OWNER_PASSWORD`, else a prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssv_owner_password_file: Option<PathBuf>,
     /// Encrypted mnemonic the validator keys derive from (`stafi-router keys import-mnemonic`).
     pub mnemonic_store: PathBuf,
+    /// File whose first line is the mnemonic store's password; else
+    /// `STAFI_ROUTER_STORE_PASSWORD`, else a prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mnemonic_password_file: Option<PathBuf>,
 }
@@ -241,10 +266,14 @@ impl Default for GasSection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchSection {
+    /// Keys per `StafiSuperNode.deposit` (at least 1).
     #[serde(default = "d_batch")]
     pub max_deposits_per_tx: u32,
+    /// Keys per `StafiSuperNode.stake` (at least 1).
     #[serde(default = "d_batch")]
     pub max_stakes_per_tx: u32,
+    /// Validators per `SSVNetwork.bulkRegisterValidator` (at least 1).
+    ///
     /// Also capped by SSV's per-committee limit (80/40/30/20 for 4/7/10/13 operators); the
     /// default, 80, means that limit whatever the committee size.
     #[serde(default = "d_registrations")]
@@ -489,10 +518,13 @@ impl Default for MetricsSection {
 /// A validated configuration with the network resolved and paths made absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
+    /// The configuration, every path in it absolute.
     pub config: Config,
+    /// The network `[network]` names.
     pub profile: NetworkProfile,
-    /// SSVNetwork and SSVNetworkViews in use (preset, or the overrides).
+    /// SSVNetwork in use (the profile's, or `contracts.ssv_network`).
     pub ssv_network: Address,
+    /// SSVNetworkViews in use (the profile's, or `contracts.ssv_network_views`).
     pub ssv_network_views: Address,
     /// `pool.reserve_eth` in wei.
     pub pool_reserve: U256,

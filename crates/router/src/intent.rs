@@ -41,6 +41,7 @@ pub enum IntentKind {
 }
 
 impl IntentKind {
+    /// The account that signs this kind of write.
     pub fn account(&self) -> Account {
         match self {
             Self::Deposit | Self::Stake => Account::SuperNode,
@@ -84,13 +85,17 @@ impl IntentKind {
 /// A transaction to send, as a step plans it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intent {
+    /// What the write does.
     pub kind: IntentKind,
+    /// The contract called.
     pub to: Address,
+    /// The ABI-encoded call data.
     pub data: Bytes,
     /// Wei sent with the call.
     pub value: U256,
     /// Validator key indices and pubkeys it concerns.
     pub key_indices: Vec<u64>,
+    /// The 48-byte BLS public keys of those validators, in the same order.
     pub pubkeys: Vec<Bytes>,
     /// The SSV cluster's operator ids, for SSV writes.
     pub cluster: Option<Vec<u64>>,
@@ -106,21 +111,37 @@ pub enum IntentState {
     /// Signed with `nonce`; maybe sent (a crash may come between signing and sending).
     Signed,
     /// Mined in `block`; `success` is the receipt status.
-    Mined { block: u64, success: bool, tx: B256 },
+    Mined {
+        /// The block it was mined in.
+        block: u64,
+        /// The receipt status: `false` when it reverted.
+        success: bool,
+        /// The hash of the signed version that was mined.
+        tx: B256,
+    },
     /// Its nonce was used by another transaction, or it was given up; re-planned from the chain.
-    Abandoned { reason: String },
+    Abandoned {
+        /// Why it was given up.
+        reason: String,
+    },
 }
 
 /// An intent as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntentRecord {
+    /// The store's id of the intent, counting up from 1.
     pub id: u64,
+    /// The transaction as planned.
     pub intent: Intent,
+    /// The account that signs it.
     pub account: Account,
+    /// That account's address.
     pub from: Address,
+    /// The account nonce every signed version uses.
     pub nonce: u64,
     /// Every signed version (a replacement adds one), newest last, as raw EIP-2718 bytes.
     pub signed: Vec<SignedTx>,
+    /// Whether it is open, mined or abandoned.
     pub state: IntentState,
     /// Block of the snapshot it was planned at.
     pub planned_at: u64,
@@ -129,9 +150,13 @@ pub struct IntentRecord {
 /// One signed transaction of an intent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedTx {
+    /// The transaction hash.
     pub hash: B256,
+    /// The signed EIP-2718 envelope, as sent with `eth_sendRawTransaction`.
     pub raw: Bytes,
+    /// Its EIP-1559 `maxFeePerGas`, in wei per gas.
     pub max_fee_per_gas: u128,
+    /// Its EIP-1559 `maxPriorityFeePerGas`, in wei per gas.
     pub max_priority_fee_per_gas: u128,
 }
 

@@ -62,6 +62,7 @@
 //! daemon.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
 //! # Ok(()) }
 //! ```
+#![warn(missing_docs)]
 
 mod accounts;
 mod beacon;

@@ -25,13 +25,19 @@ pub const MOVE_WAIT_BLOCKS: u64 = 96;
 /// A signed voluntary exit to POST to the beacon node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitPost {
+    /// The validator's index on the beacon chain.
     pub validator_index: u64,
+    /// The EIP-2334 index of its signing key in the mnemonic.
     pub key_index: u64,
+    /// Its 48-byte BLS public key.
     pub pubkey: Bytes,
+    /// The signed exit, as the body of `POST /eth/v1/beacon/pool/voluntary_exits`.
     pub exit: keygen::wire::SignedVoluntaryExitJson,
+    /// The exit message's epoch: the beacon head's epoch when it was signed.
     pub epoch: u64,
     /// Sent before; the beacon chain has not taken it up.
     pub resubmit: bool,
+    /// Why: the withdraw cycles that ejected it, and for a resubmission the last POST.
     pub reason: String,
 }
 

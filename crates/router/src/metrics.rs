@@ -487,6 +487,7 @@ pub struct Health {
 }
 
 impl Health {
+    /// Not ready until a pass completes; judged by `policy` after that.
     pub fn new(policy: ReadyPolicy) -> Self {
         Self {
             state: Arc::default(),

@@ -18,20 +18,31 @@ use crate::store::{Store, StoreIdentity};
 /// The router's accounts, by address (what reading the world needs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Identity {
+    /// The StaFi super node account's address.
     pub super_node: Address,
+    /// The SSV owner account's address.
     pub ssv_owner: Address,
 }
 
 /// Everything the router reads through.
 #[derive(Debug)]
 pub struct Node {
+    /// The validated configuration it was opened with.
     pub settings: Settings,
+    /// The two accounts' addresses.
     pub identity: Identity,
+    /// The execution endpoints, checked to be on the configured chain.
     pub chain: Chain,
+    /// The beacon-node client.
     pub beacon: Beacon,
+    /// StaFi's contracts, resolved from StafiStorage.
     pub stafi: Stafi,
+    /// The store in the data directory, locked for this process.
     pub store: Store,
+    /// The SSV index built from SSVNetwork's logs: operators, and the SSV owner's clusters and
+    /// validators.
     pub index: Index,
+    /// Follows SSVNetwork's logs into `index`; holds the sync cursor.
     pub syncer: Syncer,
     /// The beacon node's `SLOTS_PER_EPOCH` and `SHARD_COMMITTEE_PERIOD`, read once when needed.
     pub beacon_timing: std::sync::OnceLock<crate::beacon::Timing>,
@@ -42,9 +53,12 @@ pub struct Node {
 /// The SSV API's validity flags of our registered validators, as last checked.
 #[derive(Debug, Clone, Default)]
 pub struct Validity {
+    /// When the SSV API was last asked; `None` before the first check.
     pub checked: Option<std::time::Instant>,
     /// The synced block at the check: a registration after it is not judged by it.
     pub block: u64,
+    /// The pubkeys whose registration the SSV API marks invalid (`isValid` or `isSharesValid`
+    /// false).
     pub invalid: std::collections::BTreeSet<alloy::primitives::Bytes>,
 }
 

@@ -28,12 +28,21 @@ pub enum StepOutcome {
     /// Nothing to do.
     Idle,
     /// Backing off after failures (passes left).
-    BackingOff { passes_left: u32 },
+    BackingOff {
+        /// Passes the step still skips, this one included.
+        passes_left: u32,
+    },
     /// Work it cannot do now, and why (the pool owes pending stakes, the pubkey limit, no
     /// operator metadata, …).
-    Waiting { reason: String },
+    Waiting {
+        /// Why it waits, with the numbers that hold it back.
+        reason: String,
+    },
     /// Planning failed (no committee, …).
-    PlanFailed { error: String },
+    PlanFailed {
+        /// The planning error, as text.
+        error: String,
+    },
     /// Writes sent and their outcomes (or why one was refused).
     Wrote(Vec<Result<WriteOutcome, String>>),
 }
@@ -41,7 +50,9 @@ pub enum StepOutcome {
 /// What one pass did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassReport {
+    /// The block of the pass's snapshot (the synced block).
     pub block: u64,
+    /// Every step, in pass order, with what it did.
     pub steps: Vec<(Step, StepOutcome)>,
     /// Voluntary exits POSTed to the beacon node.
     pub exits: Vec<ExitPosted>,
@@ -50,7 +61,9 @@ pub struct PassReport {
 /// One voluntary exit POST of a pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitPosted {
+    /// The validator's index on the beacon chain.
     pub validator_index: u64,
+    /// The exit message's epoch.
     pub epoch: u64,
     /// Accepted, or why not (retried on a later pass).
     pub result: Result<(), String>,
@@ -110,26 +123,34 @@ impl PassReport {
 /// One write a read-only pass would send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedWrite {
+    /// The step that plans it (`deposit`, `onboard`, `exit`, …).
     pub step: &'static str,
     /// The contract function, or the beacon API call.
     pub function: &'static str,
     /// The contract's address, or the beacon API path.
     pub target: String,
+    /// EIP-2334 indices of the validator keys it concerns.
     pub key_indices: Vec<u64>,
+    /// Those keys' BLS public keys, `0x`-prefixed hex, in the same order.
     pub pubkeys: Vec<String>,
+    /// The SSV cluster's operator ids, for SSV writes.
     pub operator_ids: Option<Vec<u64>>,
+    /// The first SSV owner nonce the keyshares are signed with (registrations).
     pub owner_nonce: Option<u64>,
     /// Wei sent with the call.
     pub value: U256,
     /// `eth_estimateGas` (+20 %), or why the simulation refused it (None for a beacon POST).
     pub gas: Option<Result<u64, String>>,
+    /// Why: the numbers that triggered it.
     pub reason: String,
 }
 
 /// What `--plan` shows: the writes, and the work steps cannot do now with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanReport {
+    /// The block of the snapshot it planned from (the synced block).
     pub block: u64,
+    /// Every write the steps plan, in pass order.
     pub writes: Vec<PlannedWrite>,
     /// (step, why it waits).
     pub waiting: Vec<(&'static str, String)>,
@@ -138,7 +159,9 @@ pub struct PlanReport {
 /// The daemon: a node, the write path, the secrets and the policy.
 #[derive(Debug)]
 pub struct Router {
+    /// What the router reads through: configuration, chain, beacon node, store, SSV index.
     pub node: Node,
+    /// The one write path, signing for both accounts.
     pub writer: Writer,
     seed: Seed,
     policy: Policy,

@@ -36,6 +36,7 @@ pub const MAINNET_V2_UPGRADE_BLOCK: u64 = 24_920_727;
 pub struct CustomNetwork {
     /// One word, not the name of a built-in network.
     pub name: String,
+    /// The execution chain id (EIP-155).
     pub chain_id: u64,
     /// `GENESIS_FORK_VERSION`, 4 bytes hex.
     pub genesis_fork_version: String,
@@ -43,15 +44,21 @@ pub struct CustomNetwork {
     pub capella_fork_version: String,
     /// `genesis_validators_root`, 32 bytes hex.
     pub genesis_validators_root: String,
+    /// The SSVNetwork contract.
     pub ssv_network: Address,
+    /// The SSVNetworkViews contract.
     pub ssv_network_views: Address,
+    /// The SSV token contract; the zero address when absent.
     #[serde(default)]
     pub ssv_token: Option<Address>,
     /// Block SSVNetwork was deployed at (indexing starts there).
     #[serde(default)]
     pub ssv_deployment_block: u64,
+    /// The block SSV Network v2.0.0 took effect; absent, it is learnt from the chain's
+    /// `SSVNetworkUpgradeBlock` event.
     #[serde(default)]
     pub v2_upgrade_block: Option<u64>,
+    /// The SSV API's path segment for this network.
     #[serde(default)]
     pub ssv_api_network: Option<String>,
     /// Wei per block; defaults to the deployed v2.0.0 value.
@@ -117,10 +124,12 @@ impl NetworkProfile {
         })
     }
 
+    /// The network's name (`mainnet`, `hoodi`, or the custom one's).
     pub fn name(&self) -> &str {
         &self.consensus.name
     }
 
+    /// The execution chain id (EIP-155).
     pub fn chain_id(&self) -> u64 {
         self.consensus.chain_id
     }

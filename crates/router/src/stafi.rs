@@ -28,10 +28,15 @@ pub struct Ejections {
 
 /// StafiSuperNode pubkey statuses.
 pub mod status {
+    /// StaFi has never seen the pubkey.
     pub const UNINITIAL: u64 = 0;
+    /// Pre-deposited (1 ETH through `StafiSuperNode.deposit`); waiting for the oracles' vote.
     pub const INITIAL: u64 = 1;
+    /// StaFi's oracles voted its withdrawal credentials correct: ready for the 31 ETH stake.
     pub const MATCH: u64 = 2;
+    /// Staked (`StafiSuperNode.stake` sent the remaining 31 ETH).
     pub const STAKING: u64 = 3;
+    /// StaFi's oracles voted its withdrawal credentials wrong: never staked.
     pub const UNMATCH: u64 = 4;
 
     /// The status's name.
@@ -50,6 +55,7 @@ pub mod status {
 /// StaFi's contracts, resolved from StafiStorage.
 #[derive(Debug, Clone)]
 pub struct Stafi {
+    /// StaFi's contract addresses, as StafiStorage gave them.
     pub addresses: StafiAddresses,
     provider: DynProvider,
     cache: Arc<Mutex<KeyCache>>,
@@ -302,6 +308,8 @@ pub struct KeyScan<'a> {
 }
 
 impl<'a> KeyScan<'a> {
+    /// A scan for the super node's pubkey list `listed` and the store's `known` records,
+    /// tolerating `gap_window` unused indices between used ones.
     pub fn new(listed: Vec<Bytes>, known: &'a [ValidatorRecord], gap_window: u64) -> Self {
         let known: std::collections::BTreeMap<u64, &ValidatorRecord> =
             known.iter().map(|r| (r.index, r)).collect();

@@ -14,7 +14,9 @@ use crate::store::ValidatorRecord;
 /// One validator key in use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValidatorRow {
+    /// EIP-2334 key index in the mnemonic.
     pub index: u64,
+    /// The 48-byte BLS public key.
     pub pubkey: Bytes,
     /// `uninitial`, `deposited`, `match`, `staked`, `unmatch`.
     pub stafi: String,
@@ -22,35 +24,50 @@ pub struct ValidatorRow {
     pub ssv: String,
     /// The beacon chain's status (`pending_queued`, `active_ongoing`, …) or `-`.
     pub beacon: String,
+    /// The beacon chain's validator index, when the beacon node knows the key.
     pub beacon_index: Option<u64>,
-    /// Operator ids of its SSV cluster.
+    /// Operator ids of its SSV cluster; `None` when it is not registered (or was removed).
     pub cluster: Option<Vec<u64>>,
 }
 
 /// One SSV cluster of the owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClusterRow {
+    /// The cluster's operator ids, ascending.
     pub operators: Vec<u64>,
     /// `eth` or `ssv` (legacy).
     pub version: String,
+    /// Validators registered in it (the cluster tuple's `validatorCount`).
     pub validators: u32,
+    /// `false` once it has been liquidated (and until it is reactivated).
     pub active: bool,
     /// Wei (ETH clusters) or SSV-wei (legacy) at the synced block.
     pub balance: U256,
+    /// Days (of 7,200 blocks, two decimals) until it becomes liquidatable at constant fees;
+    /// `None` if never (no validators, no fees, or already liquidated).
     pub runway_days: Option<String>,
+    /// First block at which it becomes liquidatable at constant fees; `None` if never.
     pub liquidation_block: Option<u64>,
 }
 
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Status {
+    /// The network profile's name.
     pub network: String,
+    /// The block the SSV index is synced to; `None` before the first sync.
     pub synced_to: Option<u64>,
+    /// The execution chain's head block, as the caller read it.
     pub head: u64,
+    /// StaFi's user-deposit pool balance, in wei.
     pub pool_balance: U256,
+    /// The SSV owner's registration nonce (its count of `ValidatorAdded` events).
     pub owner_nonce: u64,
+    /// The SSV owner's fee recipient as last set on SSV; `None` if never set.
     pub fee_recipient: Option<alloy::primitives::Address>,
+    /// Every validator key in use, by key index.
     pub validators: Vec<ValidatorRow>,
+    /// Every SSV cluster of the owner.
     pub clusters: Vec<ClusterRow>,
 }
 

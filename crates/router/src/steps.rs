@@ -61,6 +61,7 @@ pub const PASS: [Step; 9] = [
 ];
 
 impl Step {
+    /// The step's name in logs, reports and metrics labels (`stake`, `fee recipient`, …).
     pub fn name(self) -> &'static str {
         match self {
             Self::Stake => "stake",
@@ -99,6 +100,7 @@ impl Step {
 /// A step's plan: the writes to send, and why there is work it cannot do now.
 #[derive(Debug, Clone, Default)]
 pub struct Planned {
+    /// The transactions to send, in order.
     pub intents: Vec<Intent>,
     /// Voluntary exits to POST to the beacon node (the exit step), before its intents.
     pub posts: Vec<ExitPost>,

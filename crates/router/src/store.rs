@@ -44,8 +44,11 @@ pub struct EjectorState {
 /// One ejected validator of ours, until the beacon chain has its exit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExitJob {
+    /// The validator's index on the beacon chain.
     pub validator_index: u64,
+    /// The EIP-2334 index of its signing key in the mnemonic.
     pub key_index: u64,
+    /// Its 48-byte BLS public key.
     pub pubkey: Bytes,
     /// The withdraw cycles whose lists named it.
     pub cycles: Vec<u64>,
@@ -55,6 +58,8 @@ pub struct ExitJob {
     pub posted: Option<PostedExit>,
     /// POSTs the beacon node refused (it is retried), with the last reason.
     pub refusals: u32,
+    /// Why the last POST failed (the beacon node's answer or the request error); cleared when
+    /// a POST is accepted.
     pub last_error: Option<String>,
     /// The beacon chain's `exit_epoch` once the exit is initiated: the job is done.
     pub exit_epoch: Option<u64>,
@@ -65,13 +70,16 @@ pub struct ExitJob {
 pub struct PostedExit {
     /// The exit message's epoch.
     pub epoch: u64,
+    /// The block of the pass that POSTed it.
     pub block: u64,
     /// Unix seconds.
     pub at: u64,
+    /// How many times an exit for this validator has been accepted (resubmissions count).
     pub attempts: u32,
 }
 
 impl ExitJob {
+    /// Whether the beacon chain has initiated the exit (`exit_epoch` is known).
     pub fn is_done(&self) -> bool {
         self.exit_epoch.is_some()
     }
@@ -80,9 +88,13 @@ impl ExitJob {
 /// What the store was created for; opening it for anything else is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreIdentity {
+    /// The execution chain's EIP-155 chain id.
     pub chain_id: u64,
+    /// The SSVNetwork contract whose logs the store indexes.
     pub ssv_network: Address,
+    /// The SSV owner account's address.
     pub ssv_owner: Address,
+    /// The StaFi super node account's address.
     pub super_node: Address,
 }
 
@@ -91,15 +103,17 @@ pub struct StoreIdentity {
 pub struct ValidatorRecord {
     /// EIP-2334 index: the signing key is `m/12381/3600/{index}/0/0`.
     pub index: u64,
+    /// The 48-byte BLS public key.
     pub pubkey: Bytes,
     /// StafiSuperNode status: 0 uninitial, 1 initial, 2 match, 3 staking, 4 unmatch.
     pub stafi_status: u64,
     /// Operator ids of the SSV cluster it is registered in, when it is.
     #[serde(default)]
     pub ssv_cluster: Option<Vec<u64>>,
-    /// The beacon chain's status and index, when the beacon node knows it.
+    /// The beacon chain's status (e.g. `active_ongoing`), when the beacon node knows it.
     #[serde(default)]
     pub beacon_status: Option<String>,
+    /// The beacon chain's validator index, when the beacon node knows it.
     #[serde(default)]
     pub beacon_index: Option<u64>,
 }
@@ -241,6 +255,7 @@ impl Store {
         Ok(self.meta("ejector")?.unwrap_or_default())
     }
 
+    /// Saves the ejector's state, replacing the last one.
     pub fn set_ejector(&self, state: &EjectorState) -> Result<(), RouterError> {
         self.set_meta("ejector", state)
     }
@@ -250,6 +265,7 @@ impl Store {
         Ok(self.meta("health")?.unwrap_or_default())
     }
 
+    /// Saves the operator health tracker, replacing the last one.
     pub fn set_health(
         &self,
         tracker: &operator_selection::HealthTracker,

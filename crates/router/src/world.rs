@@ -27,7 +27,9 @@ use stafi_contracts::StafiAddresses;
 /// Operator metadata fetched from the SSV API, with when.
 #[derive(Debug, Clone)]
 pub struct MetadataCache {
+    /// Every operator the SSV API listed, by id ascending.
     pub operators: Vec<wire::Operator>,
+    /// When the list was fetched.
     pub fetched: Instant,
 }
 
@@ -35,9 +37,17 @@ pub struct MetadataCache {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MetadataProblem {
     /// The API is down and the last metadata is older than `ssv_api.max_metadata_age_secs`.
-    Stale { age_secs: u64, error: String },
+    Stale {
+        /// Age of the last metadata, in seconds.
+        age_secs: u64,
+        /// The SSV API client's error for the failed fetch.
+        error: String,
+    },
     /// The API has never answered.
-    Unavailable { error: String },
+    Unavailable {
+        /// The SSV API client's error for the failed fetch.
+        error: String,
+    },
 }
 
 impl std::fmt::Display for MetadataProblem {
@@ -61,24 +71,32 @@ impl std::fmt::Display for MetadataProblem {
 /// The beacon node's head as the ejector needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BeaconClock {
+    /// Whether the beacon node says it is syncing (`is_syncing`).
     pub syncing: bool,
     /// Epoch of the head slot (not the wall clock).
     pub epoch: u64,
+    /// The node's `SLOTS_PER_EPOCH` and `SHARD_COMMITTEE_PERIOD`.
     pub timing: Timing,
 }
 
 /// The snapshot a pass plans on.
 #[derive(Debug, Clone)]
 pub struct World<'a> {
+    /// The router's settings.
     pub settings: &'a Settings,
+    /// StaFi's contract addresses.
     pub addresses: &'a StafiAddresses,
+    /// The two accounts' addresses.
     pub identity: Identity,
     /// The SSV index, synced to `block`.
     pub index: &'a Index,
     /// The block every read is pinned to.
     pub block: u64,
+    /// ETH in StaFi's user pool (`StafiUserDeposit.getBalance`), in wei.
     pub pool_balance: U256,
+    /// How many pubkeys a super node may hold (`StafiNetworkSettings.getSuperNodePubkeyLimit`).
     pub pubkey_limit: u64,
+    /// Whether StaFi accepts super-node deposits now.
     pub deposits_enabled: bool,
     /// StafiNetworkSettings' withdrawal credentials equal ours (0x01 ‖ StafiWithdraw): deposits
     /// are refused otherwise.
@@ -106,10 +124,16 @@ pub struct World<'a> {
     pub in_flight: Vec<IntentRecord>,
     /// Operators that may be chosen (the chain confirms their key), and those excluded.
     pub candidates: Result<Vec<Candidate>, MetadataProblem>,
+    /// Operators left out before selection: (operator id, why).
     pub excluded: Vec<(u64, Exclusion)>,
+    /// The operator-selection policy.
     pub policy: Policy,
+    /// Most validators one operator may have (`SSVNetworkViews.getValidatorsPerOperatorLimit`).
     pub validators_per_operator_limit: u32,
+    /// ETH-cluster liquidation parameters (threshold period in blocks, minimum collateral in
+    /// wei) from SSVNetworkViews.
     pub eth_params: LiquidationParams,
+    /// StaFi's super-node fee pool: the fee recipient set on SSV.
     pub fee_pool: Address,
 }
 

@@ -22,9 +22,9 @@ use crate::store::Store;
 /// How writes are paid for and waited on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriterConfig {
-    /// No transaction is sent with a higher `maxFeePerGas`.
+    /// No transaction is sent with a higher `maxFeePerGas` (wei per gas).
     pub max_fee_per_gas: u128,
-    /// Cap of `maxPriorityFeePerGas`.
+    /// Cap of `maxPriorityFeePerGas` (wei per gas).
     pub max_priority_fee_per_gas: u128,
     /// Gas a transaction may use.
     pub max_gas_per_tx: u64,
@@ -41,18 +41,38 @@ pub struct WriterConfig {
 pub enum WriteOutcome {
     /// Mined; `success` is the receipt status.
     Mined {
+        /// The intent's id in the store.
         intent: u64,
+        /// The hash of the signed version that was mined.
         tx: B256,
+        /// The block it was mined in.
         block: u64,
+        /// The receipt status: `false` when it reverted.
         success: bool,
+        /// Gas the receipt says it used.
         gas_used: u64,
     },
     /// Not mined within the timeout: still open, awaited again on the next pass.
-    Pending { intent: u64, tx: B256 },
+    Pending {
+        /// The intent's id in the store.
+        intent: u64,
+        /// The hash of its newest signed version.
+        tx: B256,
+    },
     /// The network's fees are above the cap: nothing was signed.
-    FeeAboveCap { needed: u128, cap: u128 },
+    FeeAboveCap {
+        /// The `maxFeePerGas` the network asks for, in wei per gas.
+        needed: u128,
+        /// The configured cap, in wei per gas.
+        cap: u128,
+    },
     /// The intent's nonce went to another transaction; re-planned from the chain.
-    Abandoned { intent: u64, reason: String },
+    Abandoned {
+        /// The intent's id in the store.
+        intent: u64,
+        /// Why it was given up (the nonce that another transaction used).
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for WriteOutcome {
@@ -107,6 +127,8 @@ fn rpc(method: &str, e: &impl std::fmt::Display) -> RouterError {
 }
 
 impl Writer {
+    /// A writer that signs with both `accounts` for `chain_id` (EIP-155) and sends through
+    /// `provider`.
     pub fn new(
         provider: DynProvider,
         accounts: &Accounts,
@@ -125,6 +147,7 @@ impl Writer {
         }
     }
 
+    /// The address of one of the two accounts.
     pub fn address(&self, account: Account) -> Address {
         match account {
             Account::SuperNode => self.super_node,
@@ -132,6 +155,7 @@ impl Writer {
         }
     }
 
+    /// The fee caps and timings it writes with.
     pub fn config(&self) -> &WriterConfig {
         &self.config
     }
@@ -185,7 +209,8 @@ impl Writer {
         Ok(gas)
     }
 
-    /// Fees from `eth_feeHistory`, the tip capped; `None` when the fee needed is above the cap.
+    /// Fees from `eth_feeHistory`, the tip capped: `Ok((max_fee, tip))` in wei per gas, or
+    /// `Err((needed, cap))` when the fee needed is above the cap.
     pub async fn fees(&self) -> Result<Result<(u128, u128), (u128, u128)>, RouterError> {
         let est = self
             .provider

@@ -24,6 +24,7 @@
 //! assert!(COMMITTEE_SIZES.iter().all(|&n| CommitteeSize::try_from(n).is_ok()));
 //! # Ok::<(), CommitteeError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod committee;
 mod error;

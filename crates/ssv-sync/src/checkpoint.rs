@@ -18,6 +18,8 @@ fn view(call: &'static str) -> impl FnOnce(alloy::contract::Error) -> SyncError 
     }
 }
 
+/// Reads the [`Checkpoint`] at `block` from the SSVNetworkViews contract at `views`.
+///
 /// Operator ids are assigned 1, 2, 3, …: the first id `getOperatorById` does not know ends them.
 /// Reads go out 32 at a time.
 pub async fn read_checkpoint<P>(

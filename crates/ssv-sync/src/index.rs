@@ -50,44 +50,58 @@ pub const DEFAULT_OPERATOR_ETH_FEE: u64 = 1_778_800_000;
 pub struct Checkpoint {
     /// The block the state was read at; indexing continues from the next one.
     pub block: u64,
+    /// Every operator registered by then, ascending by id.
     pub operators: Vec<CheckpointOperator>,
-    /// ETH and SSV network fees, wei per block.
+    /// The ETH network fee (`getNetworkFee`), wei per block.
     pub network_fee: U256,
+    /// The legacy SSV network fee (`getNetworkFeeSSV`), SSV-token wei per block.
     pub network_fee_ssv: U256,
 }
 
 /// One operator as a checkpoint records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckpointOperator {
+    /// The operator's id.
     pub id: u64,
+    /// The operator's owner.
     pub owner: Address,
-    /// ETH and SSV fee, wei per block.
+    /// The ETH fee (`getOperatorById`), wei per block.
     pub fee: U256,
+    /// The SSV fee (`getOperatorByIdSSV`), SSV-token wei per block.
     pub fee_ssv: U256,
+    /// The operator was removed (`isActive` false).
     pub removed: bool,
 }
 
 /// An operator as the chain registered it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorInfo {
+    /// The operator's id.
     pub id: u64,
+    /// The operator's owner.
     pub owner: Address,
     /// The RSA public key of `OperatorAdded` (base64 of the PEM); `None` when the operator was
     /// registered before a checkpoint the index started from.
     pub public_key: Option<Bytes>,
-    /// Current fee in wei per block, as last emitted.
+    /// Current fee in wei per block, as last emitted; zero once removed.
     pub fee: U256,
     /// A declared, not yet executed fee.
     pub declared_fee: Option<U256>,
+    /// Made private by `OperatorPrivacyStatusUpdated` (only whitelisted owners may use it).
     pub private: bool,
+    /// The `OperatorAdded` log; `None` when the operator comes from a checkpoint.
     pub added: Option<Position>,
+    /// The `OperatorRemoved` log, or the checkpoint block (indices 0) for an operator the
+    /// checkpoint already had removed; `None` while the operator is active.
     pub removed: Option<Position>,
 }
 
 /// One of the tracked owners' clusters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterInfo {
+    /// The cluster's owner.
     pub owner: Address,
+    /// The cluster's operator ids, as the events carry them.
     pub operator_ids: Vec<u64>,
     /// The tuple the next call on this cluster must pass.
     pub tuple: ClusterTuple,
@@ -100,10 +114,15 @@ pub struct ClusterInfo {
 /// One of the tracked owners' validators on SSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatorInfo {
+    /// The validator's owner on SSV.
     pub owner: Address,
+    /// The validator's BLS public key (48 bytes).
     pub public_key: Bytes,
+    /// The operators of the cluster it was registered in.
     pub operator_ids: Vec<u64>,
+    /// The `ValidatorAdded` log.
     pub added: Position,
+    /// The `ValidatorRemoved` log; `None` while it is registered.
     pub removed: Option<Position>,
     /// `exitValidator` was called (the operators were told to exit).
     pub exit_requested: Option<Position>,
@@ -113,9 +132,13 @@ pub struct ValidatorInfo {
 /// views).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EmittedParams {
+    /// From `LiquidationThresholdPeriodUpdated`, in blocks (ETH clusters' from v2 on).
     pub liquidation_threshold_period: Option<u64>,
+    /// From `MinimumLiquidationCollateralUpdated`: wei from v2 on, SSV-token wei before.
     pub minimum_liquidation_collateral: Option<U256>,
+    /// From `LiquidationThresholdPeriodSSVUpdated`, in blocks (legacy SSV clusters).
     pub liquidation_threshold_period_ssv: Option<u64>,
+    /// From `MinimumLiquidationCollateralSSVUpdated`, in SSV-token wei (legacy SSV clusters).
     pub minimum_liquidation_collateral_ssv: Option<U256>,
 }
 

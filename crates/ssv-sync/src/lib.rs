@@ -53,6 +53,7 @@
 //! assert_eq!(index.ledger().balance(owner, &[1, 2, 3, 4], 10)?, U256::from(10u64.pow(15)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![warn(missing_docs)]
 
 mod checkpoint;
 mod decode;

@@ -44,8 +44,11 @@ pub trait ChainSource {
 /// Requests made through an [`RpcSource`], by method.
 #[derive(Debug, Default)]
 pub struct RpcCounts {
+    /// `eth_blockNumber` requests ([`ChainSource::head`]).
     pub block_number: AtomicU64,
+    /// `eth_getBlockByNumber` requests ([`ChainSource::block_hash`]).
     pub get_block: AtomicU64,
+    /// `eth_getLogs` requests ([`ChainSource::logs`]).
     pub get_logs: AtomicU64,
 }
 
@@ -66,6 +69,7 @@ pub struct RpcSource<P> {
 }
 
 impl<P: Provider> RpcSource<P> {
+    /// Reads through `provider`, with all counts at zero.
     pub fn new(provider: P) -> Self {
         Self {
             provider,
@@ -78,6 +82,7 @@ impl<P: Provider> RpcSource<P> {
         &self.counts
     }
 
+    /// The provider requests go through (uncounted when used directly).
     pub fn provider(&self) -> &P {
         &self.provider
     }

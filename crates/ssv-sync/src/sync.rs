@@ -30,9 +30,13 @@ pub struct SyncConfig {
 /// `eth_getLogs` window sizes, in blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WindowConfig {
+    /// The first window's size (default 10,000).
     pub initial: u64,
+    /// The smallest window; a refusal at this size is [`SyncError::RangeRefused`] (default 1).
     pub min: u64,
+    /// The largest window growing reaches (default 10,000).
     pub max: u64,
+    /// Windows in a row that must succeed before the window doubles (default 4).
     pub grow_after: u32,
 }
 
@@ -95,8 +99,11 @@ pub const MAX_RESYNCS: u32 = 3;
 /// Progress of a long sync, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// The first block this sync fetches.
     pub from: u64,
+    /// The last block synced so far.
     pub at: u64,
+    /// The block the sync runs to (head minus the confirmation depth).
     pub target: u64,
 }
 
@@ -113,6 +120,8 @@ pub struct Syncer {
 }
 
 impl Syncer {
+    /// A syncer with no state yet: it starts at [`SyncConfig::start_block`] with the initial
+    /// window.
     pub fn new(config: SyncConfig) -> Self {
         let window = config.window.initial;
         Self::restore(
@@ -139,10 +148,12 @@ impl Syncer {
         }
     }
 
+    /// The state to persist after a sync.
     pub fn state(&self) -> &SyncState {
         &self.state
     }
 
+    /// What the syncer was built with.
     pub fn config(&self) -> &SyncConfig {
         &self.config
     }
