@@ -5,7 +5,8 @@
 # generated configuration and shows each validator go uninitial → deposited → (oracle vote)
 # match → staked → registered in a funded ETH cluster with the fee recipient set; ends with
 # `stafi-router status` and a summary. Outputs in demo-out/ (git-ignored; demo-only passwords).
-# Options through the environment: DEMO_VALIDATORS (default 4).
+# Options through the environment: DEMO_VALIDATORS (default 4), DEMO_HOLD_SECS (keep the router
+# running that long once every validator is done, to look at its metrics; default 0).
 # The crate-by-crate walk-through that used to be the demo is examples/walkthrough.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,4 +25,4 @@ target="${CARGO_TARGET_DIR:-$root/target}/debug"
 "$target/stafi-router" --version
 
 "$target/devnet" demo --router "$target/stafi-router" --dir "$out" \
-  --validators "${DEMO_VALIDATORS:-4}"
+  --validators "${DEMO_VALIDATORS:-4}" --hold-secs "${DEMO_HOLD_SECS:-0}"

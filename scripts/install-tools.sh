@@ -4,6 +4,7 @@
 #
 #   scripts/install-tools.sh            # all tools
 #   scripts/install-tools.sh anvil      # only some: anvil solc ssv-keys ethstaker cargo-deny promtool
+#   scripts/install-tools.sh prometheus # not in "all": the Prometheus server, for the dashboard picture
 #
 # Afterwards `source <(scripts/tool-env.sh)` exports the paths tests read (ANVIL_BIN, ...).
 set -euo pipefail
@@ -55,23 +56,25 @@ install_cargo_deny() {
 }
 
 # promtool (alert rules) from Debian's `prometheus` package, unpacked into .tools/ (nothing is
-# installed system-wide and no Prometheus service is started).
+# installed system-wide and no Prometheus service is started). The `prometheus` tool keeps the
+# package's server binary too; only scripts/dashboard-picture.sh runs it, never the tests.
 PROMETHEUS_DEB=prometheus
-install_promtool() {
-  local dst="$tools/prometheus"
-  if [[ -x "$dst/usr/bin/promtool" ]]; then
-    log "promtool: up to date ($("$dst/usr/bin/promtool" --version 2>&1 | head -1))"; return
+install_prometheus_deb() { # the binary that must be there afterwards: promtool or prometheus
+  local dst="$tools/prometheus" want="$1"
+  if [[ -x "$dst/usr/bin/$want" ]]; then
+    log "$want: up to date ($("$dst/usr/bin/$want" --version 2>&1 | head -1))"; return
   fi
-  log "promtool: Debian's $PROMETHEUS_DEB package, unpacked into .tools/prometheus"
+  log "$want: Debian's $PROMETHEUS_DEB package, unpacked into .tools/prometheus"
   local tmp; tmp="$(mktemp -d)"
   if ! (cd "$tmp" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1); then
-    log "promtool: refreshing the package lists (apt-get update)"
+    log "$want: refreshing the package lists (apt-get update)"
     apt-get update -qq >&2
     (cd "$tmp" && apt-get download "$PROMETHEUS_DEB" >/dev/null 2>&1)
   fi
   rm -rf "$dst"; mkdir -p "$dst"
   dpkg-deb -x "$tmp"/"$PROMETHEUS_DEB"_*.deb "$dst"
-  rm -rf "$tmp" "$dst/usr/bin/prometheus"
+  rm -rf "$tmp"
+  [[ "$want" == prometheus ]] || rm -f "$dst/usr/bin/prometheus"
 }
 
 want=("$@")
@@ -83,8 +86,9 @@ for t in "${want[@]}"; do
     ssv-keys) npm_pkg ssv-keys ;;
     ethstaker) install_ethstaker ;;
     cargo-deny) install_cargo_deny ;;
-    promtool) install_promtool ;;
-    *) echo "unknown tool: $t (known: anvil solc ssv-keys ethstaker cargo-deny promtool)" >&2; exit 2 ;;
+    promtool) install_prometheus_deb promtool ;;
+    prometheus) install_prometheus_deb prometheus ;;
+    *) echo "unknown tool: $t (known: anvil solc ssv-keys ethstaker cargo-deny promtool prometheus)" >&2; exit 2 ;;
   esac
 done
 log "done"

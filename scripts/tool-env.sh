@@ -12,5 +12,6 @@ export ETHSTAKER_PYTHON="$t/python/bin/python"
 export SSV_KEYS_NODE_PATH="$t/ssv-keys/node_modules"
 export CARGO_DENY_BIN="$t/cargo/bin/cargo-deny"
 export PROMTOOL_BIN="$t/prometheus/usr/bin/promtool"
+export PROMETHEUS_BIN="$t/prometheus/usr/bin/prometheus"
 export STAFI_ROUTER_ROOT="$root"
 VARS

@@ -54,6 +54,9 @@ pub struct DemoOptions {
     pub dir: PathBuf,
     pub validators: u32,
     pub timeout: Duration,
+    /// How long the router keeps running once every validator is done, for a look at its
+    /// metrics (`scripts/dashboard-picture.sh` scrapes them meanwhile).
+    pub hold: Duration,
 }
 
 struct Key {
@@ -324,6 +327,16 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
         "StaFi's oracles eject validator #0 (Withdraw.notifyValidatorExit), as they do to pay unstakers",
     );
     let exit = eject_and_follow(&stack, &mut router, &keys[0], started, opts.timeout).await?;
+    if !opts.hold.is_zero() {
+        step(&format!(
+            "the router keeps running for {} s: its metrics are at the address it printed above",
+            opts.hold.as_secs()
+        ));
+        tokio::time::sleep(opts.hold).await;
+        if let Ok(Some(status)) = router.0.try_wait() {
+            return Err(DemoError::RouterExited { status });
+        }
+    }
 
     step(
         "every validator is registered and the ejected one offboarded; stopping the router (SIGTERM: it finishes its pass)",

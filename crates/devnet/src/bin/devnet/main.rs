@@ -6,8 +6,8 @@
 //!   is and runs until interrupted. Lines on stdin act as StaFi's oracles and the chain would:
 //!   `vote` (MATCH for every deposited key), `eject I…` (`Withdraw.notifyValidatorExit` of beacon
 //!   indices), `mine N`, `help`.
-//! - `devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S]`: the router
-//!   daemon end to end on a fresh devnet (see `demo.rs`).
+//! - `devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S] [--hold-secs S]`:
+//!   the router daemon end to end on a fresh devnet (see `demo.rs`).
 
 mod demo;
 
@@ -20,7 +20,7 @@ use devnet::Devnet;
 use devnet::stack::Stack;
 
 const USAGE: &str = "usage: devnet up [--dir DIR] [--pool-eth N]\n       \
-    devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S]";
+    devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S] [--hold-secs S]";
 
 /// Parsed flags: `--name value` pairs.
 fn flags(args: impl Iterator<Item = String>) -> Result<Vec<(String, String)>, String> {
@@ -99,12 +99,14 @@ fn demo_options(flags: &[(String, String)]) -> Result<demo::DemoOptions, String>
     let mut dir = PathBuf::from("demo-out");
     let mut validators = 4;
     let mut timeout = 300;
+    let mut hold = 0;
     for (name, value) in flags {
         match name.as_str() {
             "router" => router = Some(PathBuf::from(value)),
             "dir" => dir = PathBuf::from(value),
             "validators" => validators = number(name, value)?,
             "timeout-secs" => timeout = number(name, value)?,
+            "hold-secs" => hold = number(name, value)?,
             _ => return Err(format!("unknown flag --{name}")),
         }
     }
@@ -116,6 +118,7 @@ fn demo_options(flags: &[(String, String)]) -> Result<demo::DemoOptions, String>
         dir,
         validators,
         timeout: Duration::from_secs(timeout),
+        hold: Duration::from_secs(hold),
     })
 }
 
