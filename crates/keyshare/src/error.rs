@@ -38,7 +38,7 @@ pub enum KeyshareError {
     OperatorKeyPem(#[source] rsa::pkcs8::der::pem::Error),
 
     /// The PEM label is neither `RSA PUBLIC KEY` nor `PUBLIC KEY`.
-    #[error("operator key PEM label is {0:?}, expected \"RSA PUBLIC KEY\"")]
+    #[error("operator key PEM label is {0:?}, expected \"RSA PUBLIC KEY\" or \"PUBLIC KEY\"")]
     OperatorKeyLabel(String),
 
     /// The PEM body is neither an SPKI nor a PKCS#1 RSA public key.
@@ -226,12 +226,23 @@ pub enum KeyshareError {
         source: hex::FromHexError,
     },
 
-    /// A hex field has the wrong length.
+    /// sharesData was assembled from lists of different lengths: one share public key and one
+    /// encrypted share per operator.
+    #[error("{public_keys} share public keys but {encrypted_shares} encrypted shares")]
+    ShareCountMismatch {
+        /// The number of share public keys.
+        public_keys: usize,
+        /// The number of encrypted shares.
+        encrypted_shares: usize,
+    },
+
+    /// A decoded field (a hex field of a keyshares file, or an RSA ciphertext) has the wrong
+    /// length.
     #[error("{field} is {actual} bytes, expected {expected}")]
     FieldLength {
         /// The field, e.g. `data.publicKey` or `ciphertext`.
         field: &'static str,
-        /// The length it must have (bytes, or entries for a list).
+        /// The length it must have, in bytes.
         expected: usize,
         /// The length it has.
         actual: usize,

@@ -28,10 +28,9 @@ impl SharesData {
         encrypted_shares: Vec<[u8; CIPHERTEXT_LEN]>,
     ) -> Result<Self, KeyshareError> {
         if share_public_keys.len() != encrypted_shares.len() {
-            return Err(KeyshareError::FieldLength {
-                field: "encrypted shares",
-                expected: share_public_keys.len(),
-                actual: encrypted_shares.len(),
+            return Err(KeyshareError::ShareCountMismatch {
+                public_keys: share_public_keys.len(),
+                encrypted_shares: encrypted_shares.len(),
             });
         }
         Ok(Self {

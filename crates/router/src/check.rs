@@ -3,6 +3,7 @@
 //! withdrawal credentials against the ones our keys would be deposited with, the accounts'
 //! balances, the SSV owner's nonce and clusters. Every mismatch names what and both values.
 
+use alloy::eips::BlockId;
 use alloy::primitives::Address;
 use alloy::providers::Provider;
 use keygen::WithdrawalCredentials;
@@ -197,7 +198,7 @@ impl Node {
         }
 
         let ours = WithdrawalCredentials::execution(a.withdraw);
-        match self.stafi.withdrawal_credentials().await {
+        match self.stafi.withdrawal_credentials(BlockId::latest()).await {
             Ok(wc) => r.compare(
                 "StafiNetworkSettings withdrawal credentials",
                 hex(ours.as_bytes()),
@@ -205,7 +206,7 @@ impl Node {
             ),
             Err(e) => r.fail("StafiNetworkSettings withdrawal credentials", e),
         }
-        match self.stafi.deposits_enabled().await {
+        match self.stafi.deposits_enabled(BlockId::latest()).await {
             Ok(true) => r.ok("super-node deposits", "enabled"),
             Ok(false) => r.compare("super-node deposits", "enabled".into(), "disabled".into()),
             Err(e) => r.fail("super-node deposits", e),

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, U256};
 use thiserror::Error;
 
 /// Everything that can go wrong in the router library.
@@ -356,14 +356,6 @@ pub enum RouterError {
         what: &'static str,
         /// Its value.
         value: U256,
-    },
-    /// A block hash the store trusts disagrees with the chain (handled as a reorg by sync).
-    #[error("block {block} hash {stored} is no longer on chain")]
-    Orphaned {
-        /// The block number.
-        block: u64,
-        /// The hash the store holds for it.
-        stored: B256,
     },
 }
 

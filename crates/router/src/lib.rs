@@ -102,7 +102,7 @@ pub use lifecycle::{ExitPost, MOVE_WAIT_BLOCKS};
 pub use node::{Identity, Node, Validity, index_config, sync_config};
 pub use pass::{ExitPosted, PassReport, PlanReport, PlannedWrite, Router, StepOutcome};
 pub use profile::{CustomNetwork, MAINNET_V2_UPGRADE_BLOCK, NetworkProfile};
-pub use stafi::{KeyScan, Stafi, status as stafi_status};
+pub use stafi::{Ejections, KeyScan, Stafi, status as stafi_status};
 pub use status::{ClusterRow, Status, ValidatorRow};
 pub use store::{
     EjectorState, ExitJob, PostedExit, SCHEMA_VERSION, Store, StoreIdentity, ValidatorRecord,

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use alloy::eips::BlockId;
 use alloy::primitives::Address;
 use cluster_accounting::LiquidationParams;
 use ssv_sync::{Index, IndexConfig, Progress, SyncConfig, SyncReport, Syncer, WindowConfig};
@@ -172,17 +173,27 @@ impl Node {
         Ok(report)
     }
 
-    /// ETH-cluster liquidation parameters from SSVNetworkViews.
-    pub async fn eth_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
-        self.liquidation_params(false).await
+    /// ETH-cluster liquidation parameters from SSVNetworkViews, at block `at`.
+    pub async fn eth_liquidation_params(
+        &self,
+        at: BlockId,
+    ) -> Result<LiquidationParams, RouterError> {
+        self.liquidation_params(false, at).await
     }
 
-    /// Legacy SSV-cluster liquidation parameters from SSVNetworkViews.
-    pub async fn ssv_liquidation_params(&self) -> Result<LiquidationParams, RouterError> {
-        self.liquidation_params(true).await
+    /// Legacy SSV-cluster liquidation parameters from SSVNetworkViews, at block `at`.
+    pub async fn ssv_liquidation_params(
+        &self,
+        at: BlockId,
+    ) -> Result<LiquidationParams, RouterError> {
+        self.liquidation_params(true, at).await
     }
 
-    async fn liquidation_params(&self, legacy: bool) -> Result<LiquidationParams, RouterError> {
+    async fn liquidation_params(
+        &self,
+        legacy: bool,
+        at: BlockId,
+    ) -> Result<LiquidationParams, RouterError> {
         let views = SSVNetworkViews::new(self.settings.ssv_network_views, self.chain.provider());
         let err = |name| {
             move |e| {
@@ -193,11 +204,13 @@ impl Node {
             (
                 views
                     .getLiquidationThresholdPeriodSSV()
+                    .block(at)
                     .call()
                     .await
                     .map_err(err("getLiquidationThresholdPeriodSSV"))?,
                 views
                     .getMinimumLiquidationCollateralSSV()
+                    .block(at)
                     .call()
                     .await
                     .map_err(err("getMinimumLiquidationCollateralSSV"))?,
@@ -206,11 +219,13 @@ impl Node {
             (
                 views
                     .getLiquidationThresholdPeriod()
+                    .block(at)
                     .call()
                     .await
                     .map_err(err("getLiquidationThresholdPeriod"))?,
                 views
                     .getMinimumLiquidationCollateral()
+                    .block(at)
                     .call()
                     .await
                     .map_err(err("getMinimumLiquidationCollateral"))?,
@@ -222,11 +237,12 @@ impl Node {
         })
     }
 
-    /// The keys in use, from the chain (the super node's list and statuses), with what the
-    /// store knows of them.
+    /// The keys in use, from the chain at block `at` (the super node's list and statuses), with
+    /// what the store knows of them.
     pub async fn recover_keys(
         &self,
         seed: &keygen::Seed,
+        at: BlockId,
     ) -> Result<Vec<crate::store::ValidatorRecord>, RouterError> {
         let known = self.store.validators()?;
         self.stafi
@@ -235,6 +251,7 @@ impl Node {
                 self.identity.super_node,
                 &known,
                 self.settings.config.keys.gap_window,
+                at,
             )
             .await
     }

@@ -1,6 +1,7 @@
 //! StaFi's contracts as the router reads them: the pool, the super node's limit and keys, and
 //! which of our validator keys are in use.
 
+use alloy::eips::BlockId;
 use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::DynProvider;
 use keygen::Seed;
@@ -19,6 +20,7 @@ use crate::store::ValidatorRecord;
 /// What `StafiWithdraw` says about ejections at one block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ejections {
+    /// `StafiWithdraw.currentWithdrawCycle()` at that block.
     pub current_cycle: u64,
     /// The first cycle read.
     pub read_from: u64,
@@ -114,7 +116,7 @@ impl Stafi {
     /// is read.
     pub async fn ejections(
         &self,
-        at: alloy::eips::BlockId,
+        at: BlockId,
         from: impl FnOnce(u64) -> u64,
     ) -> Result<Ejections, RouterError> {
         let withdraw = StafiWithdraw::new(self.addresses.withdraw, self.provider.clone());
@@ -150,27 +152,30 @@ impl Stafi {
     }
 
     /// How many pubkeys a super node may hold.
-    pub async fn pubkey_limit(&self) -> Result<U256, RouterError> {
+    pub async fn pubkey_limit(&self, at: BlockId) -> Result<U256, RouterError> {
         StafiNetworkSettings::new(self.addresses.network_settings, self.provider.clone())
             .getSuperNodePubkeyLimit()
+            .block(at)
             .call()
             .await
             .map_err(call_err("StafiNetworkSettings.getSuperNodePubkeyLimit"))
     }
 
     /// The withdrawal credentials every StaFi deposit uses.
-    pub async fn withdrawal_credentials(&self) -> Result<Bytes, RouterError> {
+    pub async fn withdrawal_credentials(&self, at: BlockId) -> Result<Bytes, RouterError> {
         StafiNetworkSettings::new(self.addresses.network_settings, self.provider.clone())
             .getWithdrawalCredentials()
+            .block(at)
             .call()
             .await
             .map_err(call_err("StafiNetworkSettings.getWithdrawalCredentials"))
     }
 
     /// Whether super-node deposits are enabled.
-    pub async fn deposits_enabled(&self) -> Result<bool, RouterError> {
+    pub async fn deposits_enabled(&self, at: BlockId) -> Result<bool, RouterError> {
         self.super_node()
             .getSuperNodeDepositEnabled()
+            .block(at)
             .call()
             .await
             .map_err(call_err("StafiSuperNode.getSuperNodeDepositEnabled"))
@@ -188,10 +193,15 @@ impl Stafi {
     }
 
     /// The super node's pubkeys, in deposit order (`getSuperNodePubkeyAt`, read concurrently).
-    pub async fn super_node_pubkeys(&self, node: Address) -> Result<Vec<Bytes>, RouterError> {
+    pub async fn super_node_pubkeys(
+        &self,
+        node: Address,
+        at: BlockId,
+    ) -> Result<Vec<Bytes>, RouterError> {
         let sn = self.super_node();
         let count = sn
             .getSuperNodePubkeyCount(node)
+            .block(at)
             .call()
             .await
             .map_err(call_err("StafiSuperNode.getSuperNodePubkeyCount"))?;
@@ -210,6 +220,7 @@ impl Stafi {
             let sn = sn.clone();
             async move {
                 sn.getSuperNodePubkeyAt(node, U256::from(i))
+                    .block(at)
                     .call()
                     .await
                     .map_err(call_err("StafiSuperNode.getSuperNodePubkeyAt"))
@@ -245,13 +256,18 @@ impl Stafi {
     }
 
     /// Statuses of several pubkeys, read concurrently.
-    pub async fn pubkey_statuses(&self, pubkeys: &[Bytes]) -> Result<Vec<u64>, RouterError> {
+    pub async fn pubkey_statuses(
+        &self,
+        pubkeys: &[Bytes],
+        at: BlockId,
+    ) -> Result<Vec<u64>, RouterError> {
         let sn = self.super_node();
         concurrently(pubkeys.to_vec(), move |pk| {
             let sn = sn.clone();
             async move {
                 let s = sn
                     .getSuperNodePubkeyStatus(pk)
+                    .block(at)
                     .call()
                     .await
                     .map_err(call_err("StafiSuperNode.getSuperNodePubkeyStatus"))?;
@@ -273,9 +289,10 @@ impl Stafi {
         node: Address,
         known: &[ValidatorRecord],
         gap_window: u64,
+        at: BlockId,
     ) -> Result<Vec<ValidatorRecord>, RouterError> {
         const CHUNK: u32 = 32;
-        let listed = self.super_node_pubkeys(node).await?;
+        let listed = self.super_node_pubkeys(node, at).await?;
         let mut scan = KeyScan::new(listed, known, gap_window);
         let mut start = 0u32;
         loop {
@@ -283,7 +300,7 @@ impl Stafi {
                 .checked_add(CHUNK)
                 .ok_or_else(|| scan.exhausted(u64::from(start)))?;
             let pubkeys = self.derived_pubkeys(seed, start, end);
-            let statuses = self.pubkey_statuses(&pubkeys).await?;
+            let statuses = self.pubkey_statuses(&pubkeys, at).await?;
             if scan.feed(u64::from(start), pubkeys, &statuses)? {
                 return Ok(scan.found);
             }

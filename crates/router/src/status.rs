@@ -1,6 +1,7 @@
 //! `stafi-router status`: every validator (key index, pubkey, StaFi / SSV / beacon status,
 //! cluster) and every SSV cluster (operators, validators, balance, runway, liquidation block).
 
+use alloy::eips::BlockId;
 use alloy::primitives::{Bytes, U256};
 use cluster_accounting::{ClusterVersion, runway};
 use keygen::Seed;
@@ -127,7 +128,8 @@ pub(crate) fn cluster_rows(
 impl Node {
     /// Recovers the keys in use (chain first, the store's records too), stores them, and reports.
     pub async fn status(&mut self, seed: &Seed, head: u64) -> Result<Status, RouterError> {
-        let records = self.recover_keys(seed).await?;
+        let at = BlockId::number(self.syncer.state().cursor.unwrap_or(0));
+        let records = self.recover_keys(seed, at).await?;
         let status = self.report(&records, head).await?;
         let updated: Vec<ValidatorRecord> = records
             .into_iter()
@@ -167,8 +169,9 @@ impl Node {
             });
         }
         let block = self.syncer.state().cursor.unwrap_or(0);
-        let eth = self.eth_liquidation_params().await?;
-        let ssv = self.ssv_liquidation_params().await?;
+        let at = BlockId::number(block);
+        let eth = self.eth_liquidation_params(at).await?;
+        let ssv = self.ssv_liquidation_params(at).await?;
         let clusters = cluster_rows(&self.index, owner, block, &eth, Some(&ssv))?;
         Ok(Status {
             network: self.settings.profile.name().to_owned(),

@@ -90,13 +90,14 @@ pub struct World<'a> {
     pub identity: Identity,
     /// The SSV index, synced to `block`.
     pub index: &'a Index,
-    /// The block every read is pinned to.
+    /// The block every execution-layer read is pinned to (the SSV index's cursor). The beacon
+    /// node and the SSV API are read as they are now: neither can answer for an execution block.
     pub block: u64,
     /// ETH in StaFi's user pool (`StafiUserDeposit.getBalance`), in wei.
     pub pool_balance: U256,
     /// How many pubkeys a super node may hold (`StafiNetworkSettings.getSuperNodePubkeyLimit`).
     pub pubkey_limit: u64,
-    /// Whether StaFi accepts super-node deposits now.
+    /// Whether StaFi accepts super-node deposits at `block`.
     pub deposits_enabled: bool,
     /// StafiNetworkSettings' withdrawal credentials equal ours (0x01 ‖ StafiWithdraw): deposits
     /// are refused otherwise.
@@ -202,12 +203,12 @@ impl Node {
             .call()
             .await
             .map_err(view("StafiUserDeposit.getBalance"))?;
-        let pubkey_limit = u64::try_from(self.stafi.pubkey_limit().await?).unwrap_or(u64::MAX);
-        let deposits_enabled = self.stafi.deposits_enabled().await?;
+        let pubkey_limit = u64::try_from(self.stafi.pubkey_limit(at).await?).unwrap_or(u64::MAX);
+        let deposits_enabled = self.stafi.deposits_enabled(at).await?;
         let ours = keygen::WithdrawalCredentials::execution(addresses.withdraw);
         let withdrawal_credentials_match =
-            self.stafi.withdrawal_credentials().await?.as_ref() == ours.as_bytes();
-        let keys = self.recover_keys(seed).await?;
+            self.stafi.withdrawal_credentials(at).await?.as_ref() == ours.as_bytes();
+        let keys = self.recover_keys(seed, at).await?;
         // Every key in use: staked ones for the steps, the others for what `status` and the
         // metrics show (a deposited key is `pending_initialized`).
         let ids: Vec<String> = keys.iter().map(|k| format!("{:#x}", k.pubkey)).collect();
@@ -230,10 +231,11 @@ impl Node {
         let views = SSVNetworkViews::new(self.settings.ssv_network_views, provider);
         let validators_per_operator_limit = views
             .getValidatorsPerOperatorLimit()
+            .block(at)
             .call()
             .await
             .map_err(view("getValidatorsPerOperatorLimit"))?;
-        let eth_params = self.eth_liquidation_params().await?;
+        let eth_params = self.eth_liquidation_params(at).await?;
         let (candidates, excluded) = match self.metadata(cache).await {
             Ok(api) if self.settings.config.ssv_api.url.is_none() && api.is_empty() => {
                 (Ok(self.chain_candidates()), Vec::new())
@@ -261,7 +263,7 @@ impl Node {
         });
         let ssv_invalid = self.validity(block).await;
         let ssv_params = if has_legacy {
-            Some(self.ssv_liquidation_params().await?)
+            Some(self.ssv_liquidation_params(at).await?)
         } else {
             None
         };

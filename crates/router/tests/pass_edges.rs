@@ -1,6 +1,7 @@
 //! The pass on the devnet at its edges: pool thresholds and the reserve, the super node's pubkey
 //! limit, a fee cap below the network's fee, an UNMATCH vote, a liquidated cluster, an emptied
-//! cluster, an operator whose SSV API key differs from the chain's, and the SSV API down.
+//! cluster, an operator whose SSV API key differs from the chain's, the SSV API down, and a
+//! snapshot pinned to the synced block.
 
 mod common;
 
@@ -269,6 +270,45 @@ async fn deposits_stop_at_the_super_nodes_pubkey_limit() {
     let p = r.pass().await.unwrap();
     assert_eq!(mined(step(&p, Step::Deposit)), 1, "{p:?}");
     assert_eq!(deposited(&stack).await, U256::from(3));
+}
+
+/// Every execution-layer read of a snapshot is pinned to the block the SSV index is synced to:
+/// a vote and a settings change mined after it are seen only once the index reaches them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_snapshot_reads_the_chain_at_the_synced_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(dir.path(), 32).await;
+    let mut r = router(&stack, &[]).await;
+    let p = r.pass().await.unwrap();
+    assert_eq!(mined(step(&p, Step::Deposit)), 1, "{p:?}");
+    r.node.sync(|_| {}).await.unwrap();
+    let synced = r.node.syncer.state().cursor.unwrap();
+
+    // After the synced block: StaFi's oracles vote MATCH and StaFi lowers the pubkey limit.
+    let pk = pubkey(&stack, 0);
+    stack
+        .devnet
+        .vote_withdraw_credentials(std::slice::from_ref(&pk), true)
+        .await
+        .unwrap();
+    stack.devnet.set_super_node_pubkey_limit(7).await.unwrap();
+    assert_eq!(
+        stafi_status(&stack, &pk).await,
+        U256::from(router::stafi_status::MATCH)
+    );
+
+    let mut cache = None;
+    let w = snapshot(&r.node, &seed(&stack), &mut cache).await;
+    assert_eq!(w.block, synced);
+    assert_eq!(w.keys[0].stafi_status, router::stafi_status::INITIAL);
+    assert_ne!(w.pubkey_limit, 7);
+    drop(w);
+
+    r.node.sync(|_| {}).await.unwrap();
+    let w = snapshot(&r.node, &seed(&stack), &mut cache).await;
+    assert!(w.block > synced);
+    assert_eq!(w.keys[0].stafi_status, router::stafi_status::MATCH);
+    assert_eq!(w.pubkey_limit, 7);
 }
 
 #[tokio::test(flavor = "multi_thread")]
