@@ -184,7 +184,8 @@ mnemonic_store = "keys/mnemonic.json"
 mnemonic_password_file = "keys/password"
 
 [pass]
-# The devnet mines on every transaction (or once a second): check often, pass at least every 2 s.
+# The devnet mines on every transaction (tests) or once a second (`devnet up`, the demo): check
+# often, pass at least every 2 s.
 interval_secs = 1
 max_idle_secs = 2
 

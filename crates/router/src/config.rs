@@ -711,7 +711,17 @@ impl Config {
         if self.gas.max_priority_fee_per_gas_gwei > self.gas.max_fee_per_gas_gwei {
             return Err(invalid(
                 "gas.max_priority_fee_per_gas_gwei",
-                "above gas.max_fee_per_gas_gwei".into(),
+                format!(
+                    "{} is above gas.max_fee_per_gas_gwei = {}; lower the tip cap with the fee cap",
+                    self.gas.max_priority_fee_per_gas_gwei, self.gas.max_fee_per_gas_gwei
+                ),
+            ));
+        }
+        if self.data_dir.as_os_str().is_empty() {
+            return Err(invalid(
+                "data_dir",
+                "is empty; name the directory of the router's store (a new one on a new machine)"
+                    .into(),
             ));
         }
         let pool_reserve = parse_eth(&self.pool.reserve_eth)

@@ -474,6 +474,20 @@ impl Router {
                     ),
                 });
             }
+            if !planned.intents.is_empty() {
+                // `run` signs nothing while the fee is above the cap; say so here too.
+                match self.writer.fees().await {
+                    Ok(Err((needed, cap))) => waiting.push((
+                        step.name(),
+                        format!(
+                            "{}: `run` would wait",
+                            crate::writer::fee_above_cap(needed, cap)
+                        ),
+                    )),
+                    Ok(Ok(_)) => {}
+                    Err(e) => waiting.push((step.name(), format!("cannot read the fees: {e}"))),
+                }
+            }
             for intent in planned.intents {
                 let gas = self
                     .writer

@@ -205,7 +205,17 @@ fn plan_stake(world: &World<'_>, seed: &Seed) -> Result<Planned, RouterError> {
         .min(usize::try_from(affordable).unwrap_or(usize::MAX));
     if n == 0 {
         if matched.is_empty() {
-            return Ok(Planned::default());
+            let unvoted = world
+                .keys
+                .iter()
+                .filter(|k| k.stafi_status == status::INITIAL && !in_flight.contains(&k.index))
+                .count();
+            if unvoted == 0 {
+                return Ok(Planned::default());
+            }
+            return Ok(Planned::waiting(format!(
+                "{unvoted} deposited key(s) wait for StaFi's oracles to vote on their withdrawal credentials"
+            )));
         }
         return Ok(Planned::waiting(format!(
             "{} key(s) at MATCH wait for the pool: {} above the reserve is less than 31 ETH",

@@ -75,6 +75,25 @@ pub enum WriteOutcome {
     },
 }
 
+/// Wei per gas in gwei, with as many decimals as it needs (`50`, `1.5`, `0.000000215`).
+fn gwei(wei: u128) -> String {
+    let (whole, frac) = (wei / 1_000_000_000, wei % 1_000_000_000);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let frac = format!("{frac:09}");
+    format!("{whole}.{}", frac.trim_end_matches('0'))
+}
+
+/// Why a write waits when the fee the network asks for is above the configured cap.
+pub(crate) fn fee_above_cap(needed: u128, cap: u128) -> String {
+    format!(
+        "the network's fee {} gwei is above the cap {} gwei (gas.max_fee_per_gas_gwei)",
+        gwei(needed),
+        gwei(cap)
+    )
+}
+
 impl std::fmt::Display for WriteOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -97,9 +116,8 @@ impl std::fmt::Display for WriteOutcome {
             }
             Self::FeeAboveCap { needed, cap } => write!(
                 f,
-                "waiting: the network's fee {} gwei is above the cap {} gwei (gas.max_fee_per_gas_gwei); nothing signed",
-                needed / 1_000_000_000,
-                cap / 1_000_000_000
+                "waiting: {}; nothing signed",
+                fee_above_cap(*needed, *cap)
             ),
             Self::Abandoned { intent, reason } => {
                 write!(f, "write #{intent} abandoned: {reason}")
@@ -441,5 +459,22 @@ impl Writer {
             out.push(self.await_mined(store, record).await?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fee_above_cap, gwei};
+
+    #[test]
+    fn fees_are_shown_in_gwei_with_the_decimals_they_need() {
+        assert_eq!(gwei(50_000_000_000), "50");
+        assert_eq!(gwei(1_500_000_000), "1.5");
+        assert_eq!(gwei(215), "0.000000215");
+        assert_eq!(gwei(0), "0");
+        assert_eq!(
+            fee_above_cap(215, 0),
+            "the network's fee 0.000000215 gwei is above the cap 0 gwei (gas.max_fee_per_gas_gwei)"
+        );
     }
 }

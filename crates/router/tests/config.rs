@@ -153,6 +153,10 @@ fn bad_values_name_their_key() {
         "selection.committee_size"
     );
     assert_eq!(
+        invalid(&with("data_dir = \"data\"", "data_dir = \"\"")),
+        "data_dir"
+    );
+    assert_eq!(
         invalid(&with("reserve_eth = \"0\"", "reserve_eth = \"lots\"")),
         "pool.reserve_eth"
     );

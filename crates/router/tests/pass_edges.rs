@@ -346,6 +346,17 @@ async fn a_fee_cap_below_the_network_fee_signs_nothing_until_raised() {
     )
     .await;
     let nonces = (nonce(&stack, me).await, nonce(&stack, owner).await);
+    // `plan` lists the writes and says that `run` would wait for them.
+    let plan = r.plan_report().await.unwrap();
+    for s in ["deposit", "fee recipient"] {
+        assert!(plan.writes.iter().any(|w| w.step == s), "{plan:?}");
+        assert!(
+            plan.waiting.iter().any(|(step, why)| *step == s
+                && why.contains("above the cap 20 gwei")
+                && why.contains("`run` would wait")),
+            "{plan:?}"
+        );
+    }
     let p = r.pass().await.unwrap();
     for s in [Step::Deposit, Step::FeeRecipient] {
         match step(&p, s) {
@@ -436,8 +447,12 @@ async fn an_unmatch_key_is_reported_never_staked_and_owes_nothing() {
     // Key 1 is registered; key 0 stays UNMATCH: never staked, never on SSV, reported.
     let p = r.pass().await.unwrap();
     assert_eq!(mined(step(&p, Step::Onboard)), 1, "{p:?}");
+    // Key 2 waits for its vote; the UNMATCH key is not counted among those.
     let p = r.pass().await.unwrap();
-    assert_eq!(step(&p, Step::Stake), &StepOutcome::Idle, "{p:?}");
+    assert!(
+        matches!(step(&p, Step::Stake), StepOutcome::Waiting { reason } if reason.starts_with("1 deposited key(s) wait for StaFi's oracles")),
+        "{p:?}"
+    );
     assert_eq!(step(&p, Step::Deposit), &StepOutcome::Idle, "{p:?}");
     assert_eq!(stafi_status(&stack, &pk0).await, U256::from(4));
     assert!(

@@ -327,6 +327,7 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
         "StaFi's oracles eject validator #0 (Withdraw.notifyValidatorExit), as they do to pay unstakers",
     );
     let exit = eject_and_follow(&stack, &mut router, &keys[0], started, opts.timeout).await?;
+    let took = started.elapsed();
     if !opts.hold.is_zero() {
         step(&format!(
             "the router keeps running for {} s: its metrics are at the address it printed above",
@@ -383,8 +384,8 @@ pub async fn run(opts: &DemoOptions) -> Result<(), DemoError> {
     step("summary");
     let clusters = report["clusters"].as_array().map_or(0, Vec::len);
     println!(
-        "  {n} validator(s) deposited, voted, staked and registered in {clusters} funded ETH cluster(s) in {:.0} s",
-        started.elapsed().as_secs_f64()
+        "  {n} validator(s) deposited, voted, staked and registered in {clusters} funded ETH cluster(s), one ejected and offboarded, in {:.0} s",
+        took.as_secs_f64()
     );
     println!("  fee recipient: StaFi's super-node fee pool {fee_pool}");
     let worst = |v: &[u64]| v.iter().max().map_or("-".to_owned(), u64::to_string);

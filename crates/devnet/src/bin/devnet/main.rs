@@ -22,6 +22,17 @@ use devnet::stack::Stack;
 const USAGE: &str = "usage: devnet up [--dir DIR] [--pool-eth N]\n       \
     devnet demo --router BIN [--dir DIR] [--validators N] [--timeout-secs S] [--hold-secs S]";
 
+const HELP: &str = "\
+up     a local chain with StaFi's and SSV v2's contracts (doubles), a fake beacon node and a fake
+       SSV API, all on 127.0.0.1; writes DIR/stafi-router.toml with keystores, a mnemonic store,
+       its words (DIR/keys/mnemonic.txt, devnet only) and password files. Blocks come every
+       second. --dir DIR (default devnet-out), --pool-eth N (StaFi's pool, default 320).
+       Commands on stdin: vote (StaFi's oracles vote MATCH for every deposited key),
+       eject INDEX... (StaFi ejects these beacon indices), mine N, help.
+demo   `make demo`: stafi-router run end to end on a fresh devnet, then status and a summary.
+       --router BIN (required), --dir DIR (default demo-out), --validators N (default 4),
+       --timeout-secs S (default 300), --hold-secs S (keep the router running at the end).";
+
 /// Parsed flags: `--name value` pairs.
 fn flags(args: impl Iterator<Item = String>) -> Result<Vec<(String, String)>, String> {
     let mut args = args.peekable();
@@ -46,7 +57,16 @@ where
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let command = args.next();
-    let parsed = match flags(args) {
+    if matches!(command.as_deref(), None | Some("--help" | "-h" | "help")) {
+        println!("{USAGE}\n\n{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = args.collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}\n\n{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let parsed = match flags(args.into_iter()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}\n{USAGE}");
@@ -132,13 +152,27 @@ async fn up(dir: PathBuf, pool_eth: u64) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("devnet up");
+    if let Err(e) = stack.devnet.set_block_time(1).await {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    // The devnet's throwaway words, for trying a restore (`stafi-router keys import-mnemonic`).
+    let words = stack.files.mnemonic_store.with_file_name("mnemonic.txt");
+    if let Err(e) = keygen::write_secret_file(&words, stack.mnemonic.phrase().as_bytes()) {
+        eprintln!("error: {}: {e}", words.display());
+        return ExitCode::FAILURE;
+    }
+    println!("devnet up (a block every second)");
     println!("  execution RPC   {}", stack.devnet.endpoint_url());
     println!("  beacon API      {}", stack.beacon.url());
     println!("  SSV API         {}", stack.ssv_api.network_url());
     println!("  StafiStorage    {}", stack.devnet.addresses.stafi_storage);
     println!("  SSVNetwork      {}", stack.devnet.addresses.ssv_network);
     println!("  config          {}", stack.files.config.display());
+    println!(
+        "  mnemonic words  {} (devnet only: a real mnemonic is never kept in clear)",
+        words.display()
+    );
     println!("commands on stdin: vote | eject INDEX… | mine N | help; Ctrl-C stops");
     let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
