@@ -6,7 +6,8 @@
 //! plan for the state it was planned on. A crash between sending and the receipt (the chain not
 //! mining, the write left pending, the router dropped) must be reconciled: nothing is sent twice,
 //! no nonce is skipped or reused, every key ends staked and registered exactly once; a write
-//! still pending after a restart is closed by a later pass of the same router.
+//! still pending after a restart is closed by a later pass of the same router, and one stuck past
+//! `pass.replace_after_secs` is replaced with the same nonce and higher fees.
 
 mod common;
 
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use alloy::consensus::Transaction as _;
 use alloy::eips::BlockId;
+use alloy::eips::eip2718::Decodable2718;
 use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
 use alloy::providers::ext::AnvilApi;
@@ -589,4 +591,62 @@ async fn a_pending_write_is_closed_by_a_later_pass() {
     let keys = super_node_keys(&stack).await;
     let end_nonces = (nonce(&stack, super_node).await, nonce(&stack, owner).await);
     assert_end_state(&stack, &r, 1, &keys, start_nonces, end_nonces);
+}
+
+/// A write unmined past `pass.replace_after_secs` is replaced: the same nonce, fees up 12.5 %,
+/// every version kept in the intent. Once the chain mines, the intent closes on the replacement
+/// and the key is deposited once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stuck_write_is_replaced_with_the_same_nonce_and_higher_fees() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = stack(dir.path(), 32).await;
+    let super_node = stack.devnet.accounts.super_node;
+    let start = nonce(&stack, super_node).await;
+    let set = [
+        ("pass.receipt_timeout_secs", "5"),
+        ("pass.replace_after_secs", "1"),
+    ];
+    let (mut r, _) = open(&stack, &set).await;
+    auto_mine(&stack, false).await;
+    let p = r.pass().await.unwrap();
+    assert!(
+        writes(&p)
+            .iter()
+            .all(|w| matches!(w, Ok(WriteOutcome::Pending { .. }))),
+        "{p:?}"
+    );
+    let deposit = r
+        .node
+        .store
+        .open_intents()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.intent.kind == IntentKind::Deposit)
+        .unwrap();
+    assert!(deposit.signed.len() >= 2, "replaced: {deposit:?}");
+    assert_eq!(deposit.nonce, start);
+    for pair in deposit.signed.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        assert_ne!(old.hash, new.hash);
+        assert!(new.max_fee_per_gas >= old.max_fee_per_gas + old.max_fee_per_gas / 8);
+        let tx = alloy::consensus::TxEnvelope::decode_2718(&mut new.raw.as_ref()).unwrap();
+        assert_eq!(tx.nonce(), start);
+    }
+
+    auto_mine(&stack, true).await;
+    stack.devnet.mine(1).await.unwrap();
+    r.pass().await.unwrap();
+    assert!(r.node.store.open_intents().unwrap().is_empty());
+    let mined = stack
+        .devnet
+        .provider()
+        .get_transaction_receipt(deposit.signed.last().unwrap().hash)
+        .await
+        .unwrap();
+    assert!(
+        mined.is_some_and(|m| m.status()),
+        "the newest version is mined"
+    );
+    assert_eq!(super_node_keys(&stack).await.len(), 1);
+    assert_eq!(nonce(&stack, super_node).await, start + 1);
 }
