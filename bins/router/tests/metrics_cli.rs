@@ -70,6 +70,7 @@ impl Relay {
 struct Daemon {
     child: Child,
     metrics: SocketAddr,
+    stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<String>>>,
 }
 
@@ -102,12 +103,15 @@ fn start(stack: &Stack, set: &[String], log: &str) -> Daemon {
     let mut child = cmd.spawn().expect("the binary runs");
     let (tx, rx) = std::sync::mpsc::channel();
     let out = child.stdout.take().unwrap();
+    let stdout: Arc<Mutex<Vec<String>>> = Arc::default();
+    let said = stdout.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("metrics on http://") {
                 let addr = rest.split('/').next().unwrap().to_owned();
                 let _ = tx.send(addr);
             }
+            said.lock().unwrap().push(line);
         }
     });
     let stderr: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -129,6 +133,7 @@ fn start(stack: &Stack, set: &[String], log: &str) -> Daemon {
     Daemon {
         child,
         metrics: addr.parse().unwrap(),
+        stdout,
         stderr,
     }
 }
@@ -215,6 +220,51 @@ async fn metrics_health_and_the_dashboard_on_a_devnet_router() {
         let line: serde_json::Value = serde_json::from_str(refused).unwrap();
         assert_eq!(line["fields"]["step"], "deposit");
         assert!(line["span"]["block"].is_number(), "{line}");
+    }
+
+    // Gas caps below the network's fee: every pass the deposit waits, counted as a wait and as
+    // `fee_above_cap`, nothing sent; the output says it once, not every pass.
+    {
+        let d = start(
+            &stack,
+            &[
+                rpc.clone(),
+                "gas.max_fee_per_gas_gwei=0".into(),
+                "gas.max_priority_fee_per_gas_gwei=0".into(),
+            ],
+            "warn",
+        );
+        let waited = |s: &BTreeMap<String, f64>| {
+            s.get("stafi_router_step_waiting_total{step=\"deposit\"}")
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let deadline = Instant::now() + Duration::from_mins(1);
+        let s = loop {
+            let (_, text) = get(d.metrics, "/metrics").await;
+            let s = samples(&text);
+            if waited(&s) >= 3.0 {
+                break s;
+            }
+            assert!(Instant::now() < deadline, "no fee-cap wait counted: {text}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        assert!(
+            sample(
+                &s,
+                "stafi_router_transactions_total{step=\"deposit\",result=\"fee_above_cap\"}"
+            ) >= 3.0
+        );
+        assert_eq!(
+            sample(&s, "stafi_router_step_sent_total{step=\"deposit\"}"),
+            0.0
+        );
+        let said = d.stdout.lock().unwrap().clone();
+        let fee_waits = said
+            .iter()
+            .filter(|l| l.contains("deposit: waiting: the network's fee"))
+            .count();
+        assert_eq!(fee_waits, 1, "{said:#?}");
     }
 
     // The flow: two validators registered.

@@ -608,6 +608,14 @@ impl Config {
             key: key.to_owned(),
             reason,
         };
+        // Relative to the configuration file's directory, itself made absolute so that errors
+        // name full paths (`stafi-router.toml` alone has the empty parent: the current directory).
+        let base = if base_dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base_dir
+        };
+        let base_dir = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
         let absolute = |p: &Path| {
             if p.is_absolute() {
                 p.to_path_buf()
@@ -761,7 +769,7 @@ impl Config {
                 .unwrap_or(profile.ssv.ssv_network_views),
             profile,
             pool_reserve,
-            base_dir: base_dir.to_path_buf(),
+            base_dir: base_dir.clone(),
             config: self,
         })
     }

@@ -398,6 +398,13 @@ pub(crate) fn record_pass(report: &PassReport, planned: &[(&'static str, usize)]
                 counter!("stafi_router_step_failed_total", "step" => name).increment(1);
             }
             StepOutcome::Wrote(writes) => {
+                // A write held back by the gas caps is a wait, as the step's counter counts them.
+                if writes
+                    .iter()
+                    .any(|w| matches!(w, Ok(WriteOutcome::FeeAboveCap { .. })))
+                {
+                    counter!("stafi_router_step_waiting_total", "step" => name).increment(1);
+                }
                 for w in writes {
                     let result = match w {
                         Ok(WriteOutcome::Mined { success: true, .. }) => "mined",
