@@ -38,7 +38,7 @@
 //!   beacon node's answer, as `Node::world` does;
 //! * `confirm_with_chain_500_operators`: `operators::confirm_with_chain` of 500 API candidates.
 //!
-//! Run: `cargo bench -p router --bench idle_pass -- --warm-up-time 1 --measurement-time 5`.
+//! Run: `cargo bench -p stafi-router-core --bench idle_pass -- --warm-up-time 1 --measurement-time 5`.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

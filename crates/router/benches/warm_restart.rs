@@ -17,7 +17,7 @@
 //! * `restart_sync_100_blocks_query`: the same with a `Syncer::sync` over the 100 new blocks
 //!   before the queries (in memory: the RPC latency of the 5 calls is not included).
 //!
-//! Run: `cargo bench -p router --bench warm_restart`.
+//! Run: `cargo bench -p stafi-router-core --bench warm_restart`.
 
 use std::hint::black_box;
 use std::path::Path;

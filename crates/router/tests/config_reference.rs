@@ -1,7 +1,7 @@
 //! The configuration reference in `docs/operator-guide.md` is generated from the `Config` type
 //! (every key, its type, its default as a minimal configuration loads it) and the comments of
 //! `docs/stafi-router.example.toml` (its meaning), so it cannot drift from either:
-//! `STAFI_ROUTER_WRITE_REFERENCE=1 cargo test -p router --test config_reference` writes it again.
+//! `STAFI_ROUTER_WRITE_REFERENCE=1 cargo test -p stafi-router-core --test config_reference` writes it again.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -153,6 +153,6 @@ fn the_operator_guide_lists_every_key_with_type_default_and_meaning() {
         &guide[start..end],
         want,
         "docs/operator-guide.md's configuration reference is not the Config type's: \
-         STAFI_ROUTER_WRITE_REFERENCE=1 cargo test -p router --test config_reference"
+         STAFI_ROUTER_WRITE_REFERENCE=1 cargo test -p stafi-router-core --test config_reference"
     );
 }
