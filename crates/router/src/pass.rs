@@ -85,7 +85,17 @@ impl PassReport {
 
     /// One line per write, exit, failure or back-off (idle steps say nothing).
     pub fn lines(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
+        self.lines_with_waits()
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect()
+    }
+
+    /// [`lines`](Self::lines), each with what it waits for when it is a wait, the same from one
+    /// block to the next: `step: reason`, and for a write held back by the gas caps `step: fee
+    /// cap` whatever the fee (it moves every block). `None` for any other line.
+    pub fn lines_with_waits(&self) -> Vec<(String, Option<String>)> {
+        let mut out: Vec<(String, Option<String>)> = self
             .exits
             .iter()
             .map(|e| match &e.result {
@@ -98,21 +108,30 @@ impl PassReport {
                     self.block, e.validator_index
                 ),
             })
+            .map(|l| (l, None))
             .collect();
         for (step, outcome) in &self.steps {
             let head = format!("block {}: {}:", self.block, step.name());
             match outcome {
                 StepOutcome::Idle => {}
-                StepOutcome::BackingOff { passes_left } => out.push(format!(
-                    "{head} backing off after failures ({passes_left} pass(es) left)"
+                StepOutcome::BackingOff { passes_left } => out.push((
+                    format!("{head} backing off after failures ({passes_left} pass(es) left)"),
+                    None,
                 )),
-                StepOutcome::Waiting { reason } => out.push(format!("{head} waiting: {reason}")),
+                StepOutcome::Waiting { reason } => out.push((
+                    format!("{head} waiting: {reason}"),
+                    Some(format!("{}: {reason}", step.name())),
+                )),
                 StepOutcome::PlanFailed { error } => {
-                    out.push(format!("{head} cannot plan: {error}"));
+                    out.push((format!("{head} cannot plan: {error}"), None));
                 }
                 StepOutcome::Wrote(writes) => out.extend(writes.iter().map(|w| match w {
-                    Ok(o) => format!("{head} {o}"),
-                    Err(e) => format!("{head} refused: {e}"),
+                    Ok(o @ WriteOutcome::FeeAboveCap { .. }) => (
+                        format!("{head} {o}"),
+                        Some(format!("{}: fee cap", step.name())),
+                    ),
+                    Ok(o) => (format!("{head} {o}"), None),
+                    Err(e) => (format!("{head} refused: {e}"), None),
                 })),
             }
         }
@@ -753,5 +772,59 @@ fn short(hex: &str) -> String {
         format!("{}…{}", &hex[..8], &hex[hex.len() - 6..])
     } else {
         hex.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PassReport, StepOutcome};
+    use crate::steps::Step;
+    use crate::writer::WriteOutcome;
+
+    fn report(block: u64, steps: Vec<(Step, StepOutcome)>) -> PassReport {
+        PassReport {
+            block,
+            steps,
+            exits: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_wait_is_known_again_in_the_next_block_and_a_fee_wait_whatever_the_fee() {
+        let wait = |block| {
+            let why = "2 deposited key(s) wait for StaFi's oracles".to_owned();
+            report(
+                block,
+                vec![(Step::Stake, StepOutcome::Waiting { reason: why })],
+            )
+        };
+        let fee = |block, needed| {
+            let o = StepOutcome::Wrote(vec![Ok(WriteOutcome::FeeAboveCap { needed, cap: 0 })]);
+            report(block, vec![(Step::Fund, o)])
+        };
+        let key = |r: PassReport| r.lines_with_waits().remove(0).1;
+        assert_eq!(key(wait(7)), key(wait(8)));
+        assert!(key(wait(7)).is_some());
+        assert_eq!(key(fee(9, 15)), key(fee(10, 16)));
+        assert!(key(fee(9, 15)).is_some());
+        assert_ne!(key(fee(9, 15)), key(wait(9)));
+        let mined = WriteOutcome::Mined {
+            intent: 2,
+            tx: alloy::primitives::B256::ZERO,
+            block: 10,
+            success: true,
+            gas_used: 100,
+        };
+        let r = report(
+            9,
+            vec![(Step::Deposit, StepOutcome::Wrote(vec![Ok(mined)]))],
+        );
+        assert_eq!(key(r), None);
+        assert_eq!(
+            fee(9, 15).lines(),
+            [
+                "block 9: fund: waiting: the network's fee 0.000000015 gwei is above the cap 0 gwei (gas.max_fee_per_gas_gwei); nothing signed"
+            ]
+        );
     }
 }

@@ -79,10 +79,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         router
             .run_with(shutdown(), |report| {
                 // A step that keeps waiting for the same reason is said once, not every block.
-                let lines = report.lines();
-                let waiting: Vec<String> = lines.iter().filter_map(|l| wait_key(l)).collect();
-                for line in lines {
-                    if !wait_key(&line).is_some_and(|k| waiting_before.contains(&k)) {
+                let lines = report.lines_with_waits();
+                let waiting: Vec<String> = lines.iter().filter_map(|(_, w)| w.clone()).collect();
+                for (line, wait) in lines {
+                    if !wait.is_some_and(|w| waiting_before.contains(&w)) {
                         println!("{line}");
                     }
                 }
@@ -94,17 +94,6 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         println!("stafi-router stopped after {done} pass(es)");
         Ok(())
     })
-}
-
-/// What a pass's line says when it is a wait: `step: waiting: reason` without the block, and for
-/// the gas caps without the fee, which moves with every block. `None` for any other line.
-fn wait_key(line: &str) -> Option<String> {
-    let rest = line.split_once(": ").map_or(line, |(_, rest)| rest);
-    let (step, reason) = rest.split_once(": waiting: ")?;
-    if reason.starts_with("the network's fee ") {
-        return Some(format!("{step}: waiting: the fee is above the cap"));
-    }
-    Some(format!("{step}: waiting: {reason}"))
 }
 
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
@@ -192,28 +181,4 @@ fn plan_text(report: &PlanReport) -> String {
         let _ = writeln!(out, "[{step}] waiting: {why}");
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wait_key;
-
-    #[test]
-    fn a_wait_is_known_again_in_the_next_block_and_a_fee_wait_whatever_the_fee() {
-        let wait = "block 7: stake: waiting: 2 deposited key(s) wait for StaFi's oracles";
-        let again = "block 8: stake: waiting: 2 deposited key(s) wait for StaFi's oracles";
-        assert_eq!(wait_key(wait), wait_key(again));
-        assert!(wait_key(wait).is_some());
-        let fee = |f: &str| {
-            format!(
-                "block 9: fund: waiting: the network's fee {f} gwei is above the cap 0 gwei (gas.max_fee_per_gas_gwei); nothing signed"
-            )
-        };
-        assert_eq!(wait_key(&fee("0.000000015")), wait_key(&fee("0.000000016")));
-        assert_ne!(wait_key(&fee("1")), wait_key(wait));
-        assert_eq!(
-            wait_key("block 9: deposit: write #2 mined in block 10 (0xab, 100 gas)"),
-            None
-        );
-    }
 }
