@@ -464,6 +464,7 @@ impl Router {
         let block = BlockId::number(world.block);
         let mut writes = Vec::new();
         let mut waiting = Vec::new();
+        let mut fees = None;
         for step in PASS {
             let planned = match step.plan_or_wait(&world, &self.seed) {
                 Ok(p) => p,
@@ -494,17 +495,23 @@ impl Router {
                 });
             }
             if !planned.intents.is_empty() {
-                // `run` signs nothing while the fee is above the cap; say so here too.
-                match self.writer.fees().await {
-                    Ok(Err((needed, cap))) => waiting.push((
+                // `run` signs nothing while the fee is above the cap; say so here too. The fees
+                // are read once per plan, for the first step with writes.
+                if fees.is_none() {
+                    fees = Some(self.writer.fees().await.map_err(|e| e.to_string()));
+                }
+                match &fees {
+                    Some(Ok(Err((needed, cap)))) => waiting.push((
                         step.name(),
                         format!(
                             "{}: `run` would wait",
-                            crate::writer::fee_above_cap(needed, cap)
+                            crate::writer::fee_above_cap(*needed, *cap)
                         ),
                     )),
-                    Ok(Ok(_)) => {}
-                    Err(e) => waiting.push((step.name(), format!("cannot read the fees: {e}"))),
+                    Some(Err(e)) => {
+                        waiting.push((step.name(), format!("cannot read the fees: {e}")));
+                    }
+                    Some(Ok(Ok(_))) | None => {}
                 }
             }
             for intent in planned.intents {
