@@ -8,7 +8,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use alloy::providers::Provider;
@@ -16,19 +16,9 @@ use common::{Daemon, keys, stack, until_registered};
 
 /// `stafi-router <args>` in `dir`, which must succeed; its stdout.
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("STAFI_ROUTER_CONFIG")
-        .env("STAFI_ROUTER_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "stafi-router {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stafi-router"));
+    cmd.args(args).current_dir(dir);
+    String::from_utf8(common::succeeds(cmd, args, "warn").stdout).unwrap()
 }
 
 /// Writes `text` to `path` readable by its owner only (as step 3 asks for the words file).

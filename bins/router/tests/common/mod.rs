@@ -27,10 +27,15 @@ pub async fn stack(dir: &Path, pool_eth: u128) -> Stack {
 /// `stafi-router <args> --config <stack's config>` with `log` as the log filter, which must
 /// succeed.
 pub fn ok(stack: &Stack, args: &[&str], log: &str) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_stafi-router"))
-        .args(args)
-        .arg("--config")
-        .arg(&stack.files.config)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stafi-router"));
+    cmd.args(args).arg("--config").arg(&stack.files.config);
+    succeeds(cmd, args, log)
+}
+
+/// Runs `cmd` (`stafi-router <args>…`) without `STAFI_ROUTER_CONFIG` and with `log` as the log
+/// filter; it must succeed.
+pub fn succeeds(mut cmd: Command, args: &[&str], log: &str) -> Output {
+    let out = cmd
         .env_remove("STAFI_ROUTER_CONFIG")
         .env("STAFI_ROUTER_LOG", log)
         .output()
